@@ -1,0 +1,48 @@
+# marsgeo: `make demo` and `make test` work on a fresh machine with Python 3.11+, pip and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint typecheck pytest docs bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "marsgeo needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
+	@touch $@ $(VENV)/.installed-run
+
+demo: $(VENV)/.installed-run
+	@echo "== The Three Forks depot: ten tubes in drop order =="
+	$(BIN)/marsgeo tubes
+	@echo
+	@echo "== Nearest-neighbour distances (geodesic, on the Mars sphere) =="
+	$(BIN)/marsgeo distances --kind nearest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check marsgeo tests bench examples
+	$(BIN)/ruff format --check marsgeo tests bench examples
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+
+test: lint typecheck pytest docs
+
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/bench_distance.py
+
+clean:
+	rm -rf $(VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,235 @@
+"""The ``marsgeo`` command line: thin argument parsing over the public functions.
+
+Exit codes: 0 success, 1 a marsgeo error (bad input, unreadable file: one line on stderr),
+2 a usage error (argparse), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import geopandas as gpd
+import pandas as pd
+
+import marsgeo
+from marsgeo.errors import MarsGeoError
+
+FORMATS = ("table", "csv", "json", "geojson")
+
+
+def _catalogue(args: argparse.Namespace) -> gpd.GeoDataFrame:
+    if args.catalogue is None:
+        return marsgeo.load_depot()
+    return marsgeo.read_tubes(args.catalogue, crs=args.crs)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop geometry and write datetimes as ISO strings, for CSV / JSON / tables."""
+    out = pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore"))
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].map(lambda t: t.isoformat(timespec="seconds"))
+    return out
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for numpy scalars and pandas missing values."""
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    msg = f"cannot write {type(value).__name__} as JSON"
+    raise TypeError(msg)
+
+
+def _emit(
+    frame: pd.DataFrame,
+    fmt: str,
+    out: TextIO,
+    *,
+    table_columns: list[str] | None = None,
+    float_digits: int = 2,
+) -> None:
+    if fmt == "geojson":
+        if not isinstance(frame, gpd.GeoDataFrame):
+            msg = "--format geojson needs geometries; this output has none, use csv or json."
+            raise MarsGeoError(msg)
+        geo = frame.copy()
+        for col in geo.columns:
+            if pd.api.types.is_datetime64_any_dtype(geo[col]):
+                geo[col] = geo[col].map(lambda t: t.isoformat(timespec="seconds"))
+        doc = geo.reset_index().to_geo_dict(na="null", drop_id=True)
+        # RFC 7946 has no CRS member and means CRS84 (Earth). Name the Mars CRS, which GDAL
+        # honours on read, so nobody takes these coordinates for Earth ones.
+        doc["crs"] = {"type": "name", "properties": {"name": "IAU_2015:49900"}}
+        json.dump(doc, out, ensure_ascii=False, default=_json_default)
+        out.write("\n")
+        return
+    plain = _plain(frame).reset_index()
+    if fmt == "csv":
+        plain.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        out.write(plain.to_json(orient="records", force_ascii=False, double_precision=10))
+        out.write("\n")
+    else:
+        shown = (
+            plain
+            if table_columns is None
+            else plain[[c for c in plain.columns if c in table_columns]]
+        )
+        with pd.option_context(
+            "display.width",
+            200,
+            "display.max_columns",
+            50,
+            "display.max_rows",
+            500,
+            "display.float_format",
+            lambda v: f"{v:.{float_digits}f}",
+        ):
+            out.write(shown.to_string(index=False))
+            out.write("\n")
+
+
+def _cmd_tubes(args: argparse.Namespace, out: TextIO) -> int:
+    tubes = _catalogue(args)
+    columns: list[str] | None = [
+        "tube_id",
+        "name",
+        "sample_type",
+        "collected_sol",
+        "dropped_sol",
+        "dropped_date",
+        "lon",
+        "lat",
+        "position_confidence",
+    ]
+    if args.catalogue is not None:
+        columns = None
+    _emit(tubes, args.format, out, table_columns=columns, float_digits=8)
+    return 0
+
+
+def _cmd_distances(args: argparse.Namespace, out: TextIO) -> int:
+    tubes = _catalogue(args)
+    if args.kind == "matrix":
+        if args.format == "geojson":
+            msg = "--format geojson needs geometries; the matrix has none, use --kind pairs."
+            raise MarsGeoError(msg)
+        _emit(marsgeo.distance_matrix(tubes), args.format, out)
+    elif args.kind == "nearest":
+        _emit(marsgeo.nearest_neighbours(tubes), args.format, out)
+    else:
+        _emit(marsgeo.pairwise_distances(tubes), args.format, out)
+    if args.format == "table" and args.kind == "nearest":
+        nn = marsgeo.nearest_neighbours(tubes)["distance_m"]
+        out.write(
+            f"\nnearest-neighbour spacing: min {nn.min():.2f} m, median "
+            f"{nn.median():.2f} m, max {nn.max():.2f} m (geodesic, Mars sphere)\n"
+        )
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
+    info = marsgeo.versions()
+    if args.format == "json":
+        json.dump(info, out, indent=2)
+        out.write("\n")
+    else:
+        marsgeo.show_versions(out)
+    return 0 if info["IAU_2015 Mars CRSs"] == "available" else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marsgeo",
+        description="The Three Forks sample depot, Jezero crater, Mars, as geodata.",
+        epilog="Exit codes: 0 success, 1 bad input or unreadable file, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"marsgeo {marsgeo.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def catalogue_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--catalogue",
+            metavar="PATH",
+            help="your own tube catalogue (CSV with lon/lat, GeoJSON, GeoPackage) "
+            "instead of the Three Forks depot",
+        )
+        p.add_argument(
+            "--crs",
+            metavar="CRS",
+            default=None,
+            help="what the catalogue's coordinates are (default: CSV is "
+            "IAU_2015:49900, other files their own CRS)",
+        )
+        p.add_argument(
+            "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        )
+
+    p = sub.add_parser(
+        "tubes",
+        help="list the tubes with their metadata",
+        description="List the tubes of the Three Forks depot (or your "
+        "catalogue). Tables show key columns; csv/json/geojson "
+        "carry every column with its provenance.",
+    )
+    catalogue_opts(p)
+    p.set_defaults(func=_cmd_tubes)
+
+    p = sub.add_parser(
+        "distances",
+        help="geodesic distances between tubes",
+        description="Geodesic distances between tubes on the Mars body.",
+    )
+    catalogue_opts(p)
+    p.add_argument(
+        "--kind",
+        choices=("nearest", "matrix", "pairs"),
+        default="nearest",
+        help="nearest neighbours (default), the full matrix, or every pair",
+    )
+    p.set_defaults(func=_cmd_distances)
+
+    p = sub.add_parser(
+        "info",
+        help="versions of marsgeo, PROJ, GDAL; Mars CRS availability",
+        description="Print versions and check that PROJ has the IAU Mars CRSs.",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the ``marsgeo`` command; return its exit code."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.func(args, out)
+    except MarsGeoError as exc:
+        first = str(exc).splitlines()
+        detail = " ".join(line.strip() for line in first)
+        print(f"marsgeo {args.command}: error: {detail}", file=err)
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        print("marsgeo: interrupted", file=err)
+        return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+    return code
+
+
+def _entry() -> Any:  # pragma: no cover - console script wrapper
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

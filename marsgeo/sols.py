@@ -1,0 +1,294 @@
+"""Mars 2020 mission sols <-> UTC and local mean solar time (the Mars24 algorithm).
+
+The algorithm is Allison and McEwen (2000) as published with NASA GISS's Mars24 Sunclock:
+Mars Sol Date ``MSD = (dt_J2000(TT) - 4.5) / 1.0274912517 + 44796.0 - 0.0009626`` and
+coordinated Mars time ``MTC = 24 h * frac(MSD)``. Local mean solar time at an east longitude is
+``LMST = MTC + lon_E / 15 h``.
+
+Mars 2020 counts sols from landing day (sol 0, 2021-02-18) at the Octavia E. Butler Landing
+longitude :data:`M2020_LMST_LON_E`. With these, every confirmed drop date of the Three Forks
+depot is reproduced (see ``tests/test_sols.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from marsgeo.errors import InputError
+
+__all__ = [
+    "M2020_LANDING_UTC",
+    "M2020_LMST_LON_E",
+    "M2020_SOL0_MSD",
+    "SOL_S",
+    "SolTime",
+    "format_lmst",
+    "lmst_hours",
+    "mars_sol_date",
+    "parse_lmst",
+    "sol_span_utc",
+    "sol_to_utc",
+    "utc_to_sol",
+]
+
+#: Length of the mean solar day on Mars [s] (Mars24: 1.0274912517 Earth days).
+SOL_S = 88_775.244
+_SOL_DAYS = 1.0274912517
+# J2000 (JD 2451545.0 TT) minus the Unix epoch (JD 2440587.5), in days.
+_J2000_MINUS_UNIX_DAYS = 2_451_545.0 - 2_440_587.5
+
+#: East longitude [deg] of the Octavia E. Butler Landing, where Mars 2020 keeps its LMST.
+M2020_LMST_LON_E = 77.45088572
+#: Touchdown of Perseverance (spacecraft event time, UTC).
+M2020_LANDING_UTC = datetime(2021, 2, 18, 20, 43, 49, tzinfo=UTC)
+
+# TAI - UTC [s] from each date on (IERS Bulletin C). TT - UTC = TAI - UTC + 32.184 s.
+# No leap second has been added since 2017-01-01.
+_LEAP_SECONDS: tuple[tuple[datetime, int], ...] = tuple(
+    (datetime(y, m, 1, tzinfo=UTC), s)
+    for y, m, s in (
+        (1972, 1, 10),
+        (1972, 7, 11),
+        (1973, 1, 12),
+        (1974, 1, 13),
+        (1975, 1, 14),
+        (1976, 1, 15),
+        (1977, 1, 16),
+        (1978, 1, 17),
+        (1979, 1, 18),
+        (1980, 1, 19),
+        (1981, 7, 20),
+        (1982, 7, 21),
+        (1983, 7, 22),
+        (1985, 7, 23),
+        (1988, 1, 24),
+        (1990, 1, 25),
+        (1991, 1, 26),
+        (1992, 7, 27),
+        (1993, 7, 28),
+        (1994, 7, 29),
+        (1996, 1, 30),
+        (1997, 7, 31),
+        (1999, 1, 32),
+        (2006, 1, 33),
+        (2009, 1, 34),
+        (2012, 7, 35),
+        (2015, 7, 36),
+        (2017, 1, 37),
+    )
+)
+
+
+@dataclass(frozen=True)
+class SolTime:
+    """A moment as Mars 2020 counts it: mission sol and local mean solar time.
+
+    Attributes
+    ----------
+    sol
+        Mission sol (0 = landing day, 2021-02-18).
+    lmst_hours
+        Local mean solar time at :data:`M2020_LMST_LON_E`, hours in [0, 24).
+    """
+
+    sol: int
+    lmst_hours: float
+
+    @property
+    def lmst(self) -> str:
+        """LMST as ``HH:MM:SS``."""
+        return format_lmst(self.lmst_hours)
+
+    def __str__(self) -> str:
+        return f"sol {self.sol} {self.lmst} LMST"
+
+
+def _to_utc(t: Any, *, name: str) -> datetime:
+    """Accept a datetime, pandas Timestamp or ISO string; naive values are taken as UTC."""
+    try:
+        ts = pd.Timestamp(t)
+    except (ValueError, TypeError) as exc:
+        msg = f"{name}={t!r} is not a date and time; pass a datetime or an ISO 8601 string."
+        raise InputError(msg) from exc
+    if pd.isna(ts):
+        msg = f"{name} is missing (NaT); pass a datetime or an ISO 8601 string."
+        raise InputError(msg)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    out: datetime = ts.to_pydatetime()
+    if out < _LEAP_SECONDS[0][0]:
+        msg = (
+            f"{name}={t!r} is before 1972-01-01, where UTC has no leap-second table; "
+            "marsgeo converts times from 1972 on."
+        )
+        raise InputError(msg)
+    return out
+
+
+def _tt_minus_utc_s(t: datetime) -> float:
+    tai_utc = 10
+    for start, seconds in _LEAP_SECONDS:
+        if t >= start:
+            tai_utc = seconds
+    return tai_utc + 32.184
+
+
+def mars_sol_date(t: Any) -> float:
+    """Mars Sol Date (MSD) of a UTC moment.
+
+    Parameters
+    ----------
+    t
+        datetime, pandas Timestamp or ISO 8601 string (naive means UTC).
+
+    Returns
+    -------
+    float
+        Days of ~88 775 s since the Mars24 epoch (MSD 0 is 1873-12-29).
+
+    Examples
+    --------
+    The Mars24 worked example, 2000-01-06 00:00 UTC:
+
+    >>> round(mars_sol_date("2000-01-06T00:00:00Z"), 5)
+    44795.99976
+    """
+    utc = _to_utc(t, name="t")
+    # Work in days since J2000 (about 1e4), not Julian Dates (about 2.5e6), whose float64
+    # resolution is 40 microseconds.
+    dt_j2000 = (utc.timestamp() + _tt_minus_utc_s(utc)) / 86_400.0 - _J2000_MINUS_UNIX_DAYS
+    return (dt_j2000 - 4.5) / _SOL_DAYS + 44_796.0 - 0.0009626
+
+
+def lmst_hours(t: Any, *, lon_e: float = M2020_LMST_LON_E) -> float:
+    """Local mean solar time [h] at east longitude ``lon_e`` at UTC moment ``t``.
+
+    Examples
+    --------
+    Perseverance touched down in the Martian afternoon:
+
+    >>> format_lmst(lmst_hours(M2020_LANDING_UTC))
+    '15:53:26'
+    """
+    _check_lon(lon_e)
+    local = mars_sol_date(t) + lon_e / 360.0
+    return (local % 1.0) * 24.0
+
+
+# Mars 2020 sol 0 is the local Mars day of landing at the landing longitude.
+#: Local MSD (at :data:`M2020_LMST_LON_E`) at the start of Mars 2020 sol 0.
+M2020_SOL0_MSD = math.floor(mars_sol_date(M2020_LANDING_UTC) + M2020_LMST_LON_E / 360.0)
+
+
+def _check_lon(lon_e: float) -> None:
+    if not math.isfinite(lon_e) or not -360.0 <= lon_e <= 360.0:
+        msg = f"lon_e={lon_e!r} is not an east longitude in degrees; pass a value in -360..360."
+        raise InputError(msg)
+
+
+def utc_to_sol(t: Any) -> SolTime:
+    """Mars 2020 mission sol and LMST of a UTC moment.
+
+    Examples
+    --------
+    >>> str(utc_to_sol("2022-12-21T17:15:36Z"))
+    'sol 653 13:38:22 LMST'
+    """
+    # Round to ~9 microseconds (1e-10 sol) so that a midnight computed by sol_to_utc, which
+    # carries float round-off of a few 1e-12 sol, lands on the sol it starts, not the one before.
+    local = round(mars_sol_date(t) + M2020_LMST_LON_E / 360.0, 10)
+    sol = math.floor(local) - M2020_SOL0_MSD
+    return SolTime(sol=sol, lmst_hours=(local - math.floor(local)) * 24.0)
+
+
+def parse_lmst(lmst: str | float) -> float:
+    """Read an LMST ``HH:MM:SS`` (or ``HH:MM``) string, or hours, into hours in [0, 24].
+
+    Examples
+    --------
+    >>> parse_lmst("13:38:22")  # doctest: +NUMBER
+    13.6394
+    """
+    if isinstance(lmst, (int, float)):
+        hours = float(lmst)
+    else:
+        parts = str(lmst).strip().split(":")
+        try:
+            if len(parts) not in (2, 3):
+                raise ValueError
+            nums = [float(p) for p in parts] + [0.0] * (3 - len(parts))
+        except ValueError:
+            msg = f"lmst={lmst!r} is not a time; write it as 'HH:MM:SS', e.g. '13:38:22'."
+            raise InputError(msg) from None
+        h, m, s = nums
+        if not (0 <= m < 60 and 0 <= s < 60):
+            msg = f"lmst={lmst!r} has minutes or seconds out of 0..59; write 'HH:MM:SS'."
+            raise InputError(msg)
+        hours = h + m / 60.0 + s / 3600.0
+    if not (math.isfinite(hours) and 0.0 <= hours <= 24.0):
+        msg = f"lmst={lmst!r} is outside 00:00:00..24:00:00; pass a local time of the sol."
+        raise InputError(msg)
+    return hours
+
+
+def format_lmst(hours: float) -> str:
+    """Write LMST hours as ``HH:MM:SS`` (rounded to the second).
+
+    Examples
+    --------
+    >>> format_lmst(13.5)
+    '13:30:00'
+    """
+    total = round(hours * 3600.0)
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
+    """UTC moment of a Mars 2020 mission sol at a local mean solar time.
+
+    Parameters
+    ----------
+    sol
+        Mission sol (0 = landing day). Negative sols are before landing and allowed.
+    lmst
+        Local mean solar time, ``HH:MM:SS`` or hours.
+
+    Returns
+    -------
+    pandas.Timestamp
+        In UTC, to the microsecond.
+
+    Examples
+    --------
+    The first tube of the depot was dropped on sol 653 at 13:38:22 LMST:
+
+    >>> sol_to_utc(653, "13:38:22").date().isoformat()
+    '2022-12-21'
+    """
+    if isinstance(sol, bool) or not float(sol).is_integer():
+        msg = f"sol={sol!r} is not a whole sol number; pass an integer such as 653."
+        raise InputError(msg)
+    hours = parse_lmst(lmst)
+    # MSD - 44796 kept small: the whole-sol part is an exact integer.
+    msd_rel = (int(sol) + M2020_SOL0_MSD - 44_796) + hours / 24.0 - M2020_LMST_LON_E / 360.0
+    dt_j2000 = (msd_rel + 0.0009626) * _SOL_DAYS + 4.5
+    tt_unix_s = (dt_j2000 + _J2000_MINUS_UNIX_DAYS) * 86_400.0
+    guess = datetime.fromtimestamp(tt_unix_s - 69.184, tz=UTC)
+    utc_s = tt_unix_s - _tt_minus_utc_s(guess)
+    return pd.Timestamp(datetime.fromtimestamp(utc_s, tz=UTC))
+
+
+def sol_span_utc(sol: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """UTC start and end of a Mars 2020 mission sol (midnight to midnight LMST).
+
+    Examples
+    --------
+    >>> start, end = sol_span_utc(337)
+    >>> start.date().isoformat(), end.date().isoformat()
+    ('2022-01-30', '2022-01-31')
+    """
+    return sol_to_utc(sol, 0.0), sol_to_utc(int(sol) + 1, 0.0)

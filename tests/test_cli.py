@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import marsgeo
+from marsgeo.cli import main
+
+from .reference import TUBE_NAMES
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_tubes_table_lists_the_ten_tubes() -> None:
+    code, out, err = run("tubes")
+    assert code == 0 and err == ""
+    lines = out.strip().splitlines()
+    assert len(lines) == 11  # header + 10
+    for name, line in zip(TUBE_NAMES, lines[1:], strict=True):
+        assert name in line
+    assert "2022-12-21" in lines[1] and "inferred" in lines[1]
+
+
+def test_tubes_csv_round_trips(depot: gpd.GeoDataFrame) -> None:
+    code, out, _ = run("tubes", "--format", "csv")
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert df["tube_id"].tolist() == list(range(1, 11))
+    assert df["lon"].tolist() == depot["lon"].tolist()
+    assert "position_confidence" in df.columns and "facts_source" in df.columns
+
+
+def test_tubes_json_records() -> None:
+    code, out, _ = run("tubes", "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [r["name"] for r in records] == TUBE_NAMES
+    assert records[9]["sample_number"] is None
+    assert records[0]["dropped_utc"].startswith("2022-12-21T")
+
+
+def test_tubes_geojson_reads_back_as_mars(tmp_path: Path, depot: gpd.GeoDataFrame) -> None:
+    code, out, _ = run("tubes", "--format", "geojson")
+    assert code == 0
+    path = tmp_path / "tubes.geojson"
+    path.write_text(out, encoding="utf-8")
+    back = marsgeo.read_tubes(path)  # no crs= needed: the file names the Mars CRS
+    assert back.crs == marsgeo.crs.MARS_GEOGRAPHIC
+    assert back.geometry.x.tolist() == depot.geometry.x.tolist()
+
+
+def test_distances_nearest_summary() -> None:
+    code, out, _ = run("distances")
+    assert code == 0
+    assert "min 5.50 m" in out and "max 20.12 m" in out
+
+
+def test_distances_matrix_csv_is_symmetric() -> None:
+    code, out, _ = run("distances", "--kind", "matrix", "--format", "csv")
+    assert code == 0
+    m = pd.read_csv(io.StringIO(out), index_col=0)
+    assert m.shape == (10, 10)
+    assert (abs(m.to_numpy() - m.to_numpy().T) < 1e-9).all()
+
+
+def test_distances_pairs_geojson() -> None:
+    code, out, _ = run("distances", "--kind", "pairs", "--format", "geojson")
+    assert code == 0
+    doc = json.loads(out)
+    assert len(doc["features"]) == 45
+    assert doc["crs"]["properties"]["name"] == "IAU_2015:49900"
+
+
+def test_user_catalogue(tmp_path: Path) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text("tube_id,lon,lat\na,77.40,18.45\nb,77.40,18.4501\n")
+    code, out, _ = run("distances", "--catalogue", str(p), "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows[0]["nearest_tube_id"] == "b"
+    assert rows[0]["distance_m"] == pytest.approx(
+        3_396_190 * 0.0001 * 3.141592653589793 / 180, rel=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["tubes", "--catalogue", "/nonexistent/tubes.csv"], ["does not exist"]),
+        (["distances", "--catalogue", "{dup}"], ["duplicate"]),
+        (["tubes", "--catalogue", "{earth}"], ["crs=marsgeo.crs.MARS_GEOGRAPHIC"]),
+        (["tubes", "--catalogue", "{dup}", "--crs", "EPSG:4326"], ["Earth"]),
+        (["distances", "--kind", "matrix", "--format", "geojson"], ["--kind pairs"]),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(
+    tmp_path: Path, args: list[str], words: list[str]
+) -> None:
+    dup = tmp_path / "dup.csv"
+    dup.write_text("tube_id,lon,lat\n1,77.4,18.4\n1,77.5,18.5\n")
+    earth = tmp_path / "earth.geojson"
+    earth.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+        '{"tube_id":1},"geometry":{"type":"Point","coordinates":[77.4,18.4]}}]}'
+    )
+    args = [a.format(dup=dup, earth=earth) for a in args]
+    code, out, err = run(*args)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"marsgeo {args[0]}: error: ")
+    for w in words:
+        assert w in err
+
+
+def test_usage_errors_exit_2() -> None:
+    with pytest.raises(SystemExit) as info:
+        run("tubes", "--format", "xml")
+    assert info.value.code == 2
+
+
+def test_info_reports_versions_and_mars_crs() -> None:
+    code, out, _ = run("info", "--format", "json")
+    info = json.loads(out)
+    assert code == 0
+    assert info["marsgeo"] == marsgeo.__version__
+    assert info["IAU_2015 Mars CRSs"] == "available"
+    import pyproj
+
+    assert info["PROJ"] == pyproj.proj_version_str
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("marsgeo")
+    ok = subprocess.run(
+        [str(exe), "distances", "--format", "csv"], capture_output=True, text=True, check=False
+    )
+    assert ok.returncode == 0 and ok.stdout.startswith("tube_id,nearest_tube_id")
+    bad = subprocess.run(
+        [str(exe), "tubes", "--catalogue", str(tmp_path / "x.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1

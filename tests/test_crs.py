@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from pyproj import CRS, Transformer
+from shapely.geometry import Point
+
+from marsgeo import crs as mcrs
+from marsgeo.errors import CoordinateError, CRSError
+
+A, B = 3_396_190.0, 3_376_200.0  # IAU 2015 Mars radii, from the reference
+
+
+def test_mars_geographic_is_the_iau_sphere() -> None:
+    c = mcrs.MARS_GEOGRAPHIC
+    assert c.to_authority() == ("IAU_2015", "49900")
+    assert c.ellipsoid.semi_major_metre == A == c.ellipsoid.semi_minor_metre
+    assert mcrs.MARS_POLAR_RADIUS_M == B
+    assert pytest.approx(A / (A - B), rel=1e-6) == mcrs.MARS_INVERSE_FLATTENING
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "IAU_2015:49900",
+        "IAU_2015:49901",
+        "IAU_2015:49902",
+        "IAU_2015:49910",
+        "+proj=eqc +R=3396190 +lat_ts=18.4663 +type=crs",
+        "+proj=longlat +R=3389500 +type=crs",
+    ],
+)
+def test_mars_crss_are_recognised(value: str) -> None:
+    assert mcrs.is_mars_crs(value)
+    assert mcrs.require_mars_crs(value) == CRS(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("EPSG:4326", ["Earth", "set_crs(marsgeo.crs.MARS_GEOGRAPHIC"]),
+        ("OGC:CRS84", ["Earth", "relabel"]),
+        ("EPSG:32644", ["Earth"]),
+        ("IAU_2015:30100", ["Moon", "MARS_GEOGRAPHIC"]),
+        ("IAU_2015:19900", ["Mercury"]),
+        ("IAU_2015:29900", ["Venus"]),
+    ],
+)
+def test_non_mars_crss_are_refused_with_the_fix(value: str, words: list[str]) -> None:
+    assert not mcrs.is_mars_crs(value)
+    with pytest.raises(CRSError) as info:
+        mcrs.require_mars_crs(value, name="tubes")
+    text = str(info.value)
+    assert text.startswith("tubes is ")
+    for w in words:
+        assert w in text
+
+
+def test_missing_crs_is_refused() -> None:
+    gdf = gpd.GeoDataFrame(geometry=[Point(77.4, 18.4)])
+    with pytest.raises(CRSError, match=r"has no CRS.*set_crs\(marsgeo.crs.MARS_GEOGRAPHIC\)"):
+        mcrs.require_mars_crs(gdf, name="points")
+    with pytest.raises(ValueError):  # the builtin still catches it
+        mcrs.require_mars_crs(None)
+
+
+def test_unparseable_crs_is_refused() -> None:
+    with pytest.raises(CRSError, match="not a coordinate reference system PROJ understands"):
+        mcrs.require_mars_crs("not a crs at all")
+
+
+def test_reference_conversion_pairs() -> None:
+    # ocentric 18.4447 <-> ographic 18.6487; 77.4508 E <-> 282.5492 W (reference pitfalls)
+    assert float(mcrs.ocentric_to_ographic_lat(18.4447)) == pytest.approx(18.6487, abs=5e-5)
+    assert float(mcrs.ographic_to_ocentric_lat(18.6487)) == pytest.approx(18.4447, abs=5e-5)
+    assert mcrs.east_to_west_lon(77.4508) == pytest.approx(282.5492)
+    assert mcrs.west_to_east_lon(282.5492) == pytest.approx(77.4508)
+    assert mcrs.lon_to_360(-77.4508) == pytest.approx(282.5492)
+    assert mcrs.lon_to_180(282.5492) == pytest.approx(-77.4508)
+
+
+@given(st.floats(-89.99, 89.99))
+def test_planetographic_round_trip(lat: float) -> None:
+    there = mcrs.ocentric_to_ographic_lat(lat)
+    back = float(mcrs.ographic_to_ocentric_lat(there))
+    assert back == pytest.approx(lat, abs=1e-10)
+    # planetographic is farther from the equator than planetocentric, never nearer
+    assert abs(float(there)) >= abs(lat) - 1e-12
+
+
+@given(st.floats(-720, 720))
+def test_longitude_conventions_round_trip(lon: float) -> None:
+    e = mcrs.lon_to_180(lon)
+    assert -180.0 <= e < 180.0
+    assert math.isclose(math.cos(math.radians(e)), math.cos(math.radians(lon)), abs_tol=1e-9)
+    assert mcrs.west_to_east_lon(mcrs.east_to_west_lon(e)) == pytest.approx(e, abs=1e-9) or (
+        abs(abs(e) - 180.0) < 1e-9
+    )
+    assert 0.0 <= mcrs.lon_to_360(lon) < 360.0
+
+
+def test_local_crs_is_on_the_mars_sphere_and_exact() -> None:
+    lon0, lat0 = 77.40821, 18.45283
+    local = mcrs.local_crs(lon0, lat0)
+    assert local.geodetic_crs == mcrs.MARS_GEOGRAPHIC  # no "unknown" base, no ballpark
+    fwd = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, local, always_xy=True)
+    assert "Ballpark" not in fwd.description
+    x0, y0 = fwd.transform(lon0, lat0)
+    assert (x0, y0) == pytest.approx((0.0, 0.0), abs=1e-6)
+    # planar distance in the local TM agrees with the sphere geodesic to < 1 mm over ~2.5 km
+    x1, y1 = fwd.transform(*(77.45088572, 18.44462715))
+    geod = mcrs.mars_geod()
+    _, _, d = geod.inv(lon0, lat0, 77.45088572, 18.44462715)
+    assert math.hypot(x1 - x0, y1 - y0) == pytest.approx(d, abs=1e-3)
+
+
+def test_global_equirectangular_is_off_by_secant_of_latitude() -> None:
+    # The pitfall the local CRS avoids: 49910 planar distances are 1/cos(lat) too long east-west.
+    t = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, "IAU_2015:49910", always_xy=True)
+    (xa, xb), _ = t.transform([77.40, 77.41], [18.45, 18.45])
+    _, _, d = mcrs.mars_geod().inv(77.40, 18.45, 77.41, 18.45)
+    assert (xb - xa) / d == pytest.approx(1 / math.cos(math.radians(18.45)), rel=1e-4)
+
+
+@given(
+    st.floats(-179.0, 179.0), st.floats(-80.0, 80.0), st.floats(-2000, 2000), st.floats(-2000, 2000)
+)
+def test_local_crs_round_trip(lon0: float, lat0: float, dx: float, dy: float) -> None:
+    local = mcrs.local_crs(lon0, lat0)
+    inv = Transformer.from_crs(local, mcrs.MARS_GEOGRAPHIC, always_xy=True)
+    fwd = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, local, always_xy=True)
+    lon, lat = inv.transform(dx, dy)
+    # PROJ's spherical TM inverse loses precision near the equator (error ~ 1e-16 R^2 / y)
+    # (pinned separately below); everywhere else round trips are exact to a micrometre.
+    assume(abs(lat) > 0.1)
+    x, y = fwd.transform(lon, lat)
+    assert (x, y) == pytest.approx((dx, dy), abs=1e-6)
+    # and the library's own converter agrees with PROJ for a CRS on the 49900 base
+    lon2, lat2 = mcrs.to_mars_lonlat([dx], [dy], local)
+    assert float(lat2[0]) == pytest.approx(lat, abs=1e-10)
+    assert float(mcrs.lon_to_180(lon2[0] - lon)) == pytest.approx(0.0, abs=1e-10)
+
+
+def test_local_crs_equator_roundoff_is_known_and_small() -> None:
+    local = mcrs.local_crs(0.0, 0.0)
+    inv = Transformer.from_crs(local, mcrs.MARS_GEOGRAPHIC, always_xy=True)
+    fwd = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, local, always_xy=True)
+    x, y = fwd.transform(*inv.transform(1.0, 1.0))
+    assert abs(x - 1.0) < 3e-3
+    assert 0.0 < abs(y - 1.0) < 3e-3  # millimetres at 1 m from an equatorial origin
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(float("nan"), 18.0), (77.0, 95.0), (400.0, 0.0)])
+def test_local_crs_refuses_bad_centres(lon: float, lat: float) -> None:
+    with pytest.raises(CoordinateError, match=r"local_crs\(lon, lat\).*longitude first"):
+        mcrs.local_crs(lon, lat)
+
+
+# --- every Mars CRS family is brought to MARS_GEOGRAPHIC with explicit formulas ---------------
+
+LON_E, LAT_C = 77.45088572, 18.44462715  # the landing site
+
+
+def test_from_planetographic_west_positive() -> None:
+    lat_g = math.degrees(math.atan((A / B) ** 2 * math.tan(math.radians(LAT_C))))
+    lon, lat = mcrs.to_mars_lonlat([360.0 - LON_E], [lat_g], "IAU_2015:49901")
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
+
+
+def test_from_planetocentric_on_ellipsoid() -> None:
+    # 49902 stores the same planetocentric numbers; only the body shape differs
+    lon, lat = mcrs.to_mars_lonlat([LON_E], [LAT_C], "IAU_2015:49902")
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-12)
+
+
+def test_proj_itself_gets_the_families_wrong() -> None:
+    # Why marsgeo does not use to_crs between IAU families: PROJ shifts latitude by ~0.2 deg.
+    t = Transformer.from_crs("IAU_2015:49901", "IAU_2015:49900", always_xy=True)
+    lat_g = float(mcrs.ocentric_to_ographic_lat(LAT_C))
+    lon, lat = t.transform(360.0 - LON_E, lat_g)
+    wrong = abs(lat - LAT_C) > 0.1 or abs(lon - LON_E) > 0.1
+    assert wrong, "PROJ now converts 49901 correctly; the explicit path could be revisited"
+
+
+def test_from_global_equirectangular_formula() -> None:
+    # 49910: x = R * lon, y = R * lat (radians), computed here independently
+    x, y = A * math.radians(LON_E), A * math.radians(LAT_C)
+    lon, lat = mcrs.to_mars_lonlat([x], [y], "IAU_2015:49910")
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
+
+
+def test_from_mars2020_local_equirectangular() -> None:
+    lat_ts = math.radians(18.4663)
+    x = A * math.radians(LON_E) * math.cos(lat_ts)
+    y = A * math.radians(LAT_C)
+    lon, lat = mcrs.to_mars_lonlat([x], [y], mcrs.M2020_LOCAL_EQC)
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
+
+
+@pytest.mark.parametrize("code", ["IAU_2015:49911", "IAU_2015:49912"])
+def test_from_projected_on_the_ellipsoid(code: str) -> None:
+    # Project from the CRS's own base (a pipeline PROJ gets right), then come back.
+    proj = CRS(code)
+    base = proj.geodetic_crs
+    if base.coordinate_system.name == "spherical":  # 49912: planetocentric base
+        lat_base = LAT_C
+    else:  # 49911: planetographic base
+        lat_base = float(mcrs.ocentric_to_ographic_lat(LAT_C))
+    lon_base = 360.0 - LON_E if base.axis_info[1].direction == "west" else LON_E
+    x, y = Transformer.from_crs(base, proj).transform(lat_base, lon_base)
+    lon, lat = mcrs.to_mars_lonlat([x], [y], proj)
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-8)
+
+
+def test_to_mars_geographic_converts_every_geometry_and_keeps_input() -> None:
+    lat_g = float(mcrs.ocentric_to_ographic_lat(LAT_C))
+    src = gpd.GeoDataFrame(
+        {"name": ["landing"]}, geometry=[Point(360.0 - LON_E, lat_g)], crs="IAU_2015:49901"
+    )
+    before = src.copy()
+    out = mcrs.to_mars_geographic(src)
+    assert out.crs == mcrs.MARS_GEOGRAPHIC
+    assert (out.geometry.x.iloc[0], out.geometry.y.iloc[0]) == pytest.approx((LON_E, LAT_C))
+    assert out.geometry.name == "geometry" and out["name"].tolist() == ["landing"]
+    assert src.equals(before)
+
+
+def test_to_mars_lonlat_refuses_earth() -> None:
+    with pytest.raises(CRSError, match="Earth"):
+        mcrs.to_mars_lonlat(np.array([0.0]), np.array([0.0]), "EPSG:4326")

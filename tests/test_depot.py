@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point
+
+import marsgeo
+from marsgeo import crs as mcrs
+from marsgeo.errors import CatalogueError, CoordinateError, CRSError, DataFileError
+
+from .reference import LANDING, TUBE_NAMES
+
+# (designation, collected sol, dropped sol) per drop order, typed from the reference table
+REFERENCE_SOLS = [
+    ("M2020-00337-08", 337, 653),
+    ("M2020-00579-17", 579, 655),
+    ("M2020-00639-21", 639, 661),
+    ("M2020-00164-02", 164, 666),
+    ("M2020-00271-06", 271, 668),
+    ("M2020-00190-03", 190, 672),
+    ("M2020-00516-15", 516, 675),
+    ("M2020-00495-12", 495, 680),
+    ("M2020-00374-10", 374, 682),
+    ("M2020-00586-18", 586, 690),
+]
+
+
+def test_ten_tubes_in_drop_order(depot: gpd.GeoDataFrame) -> None:
+    assert depot.index.name == "tube_id"
+    assert depot.index.tolist() == list(range(1, 11))
+    assert depot["name"].tolist() == TUBE_NAMES
+    assert depot.crs.to_authority() == ("IAU_2015", "49900")
+    got = list(zip(depot["designation"], depot["collected_sol"], depot["dropped_sol"], strict=True))
+    assert got == REFERENCE_SOLS
+    # drops between sol 653 (2022-12-21) and sol 690 (2023-01-28), strictly in order
+    assert depot["dropped_sol"].is_monotonic_increasing
+    assert depot["dropped_utc"].is_monotonic_increasing
+    assert depot["dropped_date"].iloc[0] == "2022-12-21"
+    assert depot["dropped_date"].iloc[-1] == "2023-01-28"
+
+
+def test_designation_encodes_the_collection_sol(depot: gpd.GeoDataFrame) -> None:
+    sol_in_name = depot["designation"].str.slice(6, 11).astype(int)
+    assert (sol_in_name == depot["collected_sol"]).all()
+
+
+def test_sample_mix_matches_nasa(depot: gpd.GeoDataFrame) -> None:
+    # 7 rock cores (igneous and sedimentary), 1 regolith, 1 atmospheric, 1 witness
+    counts = depot["sample_type"].value_counts()
+    assert counts["igneous"] + counts["sedimentary"] == 7
+    assert (counts["regolith"], counts["atmospheric"], counts["witness"]) == (1, 1, 1)
+    assert depot.loc[4, "name"] == "Roubion" and depot.loc[4, "sample_type"] == "atmospheric"
+
+
+def test_column_types(depot: gpd.GeoDataFrame) -> None:
+    assert str(depot["sample_number"].dtype) == "Int64"
+    assert depot["sample_number"].isna().tolist() == [False] * 9 + [True]
+    assert depot["dropped_sol"].dtype == np.int64
+    assert isinstance(depot["dropped_utc"].dtype, pd.DatetimeTZDtype)
+    assert str(depot["dropped_utc"].dt.tz) == "UTC"
+    assert depot["elev_m"].between(-2546, -2545).all()
+
+
+def test_provenance_is_kept(depot: gpd.GeoDataFrame) -> None:
+    conf_cols = [c for c in depot.columns if c.endswith("_confidence")]
+    assert len(conf_cols) >= 6
+    for col in conf_cols:
+        assert depot[col].isin(["confirmed", "approximate", "inferred"]).all(), col
+    # positions are inferred from the rover's parking spots, never presented as confirmed
+    assert (depot["position_confidence"] == "inferred").all()
+    assert depot["position_uncertainty_m"].between(1.0, 2.0).all()
+    # confirmed vs computed dates as the reference marks them
+    assert depot.loc[[1, 6, 10], "dropped_date_confidence"].eq("confirmed").all()
+    assert depot.loc[[2, 3, 4, 5, 7, 8, 9], "dropped_date_confidence"].eq("inferred").all()
+    assert depot.loc[2, "twin_confidence"] == "inferred"
+    keys = set(marsgeo.sources())
+    for cell in pd.concat([depot["facts_source"], depot["position_source"]]):
+        for key in cell.split(";"):
+            assert key.strip() in keys
+
+
+def test_positions_match_reference_and_checks(depot: gpd.GeoDataFrame) -> None:
+    # tube 1 and tube 10 typed from the reference position table
+    assert (depot.geometry.x[1], depot.geometry.y[1]) == (77.40775321, 18.45263041)
+    assert (depot.geometry.x[10], depot.geometry.y[10]) == (77.40844748, 18.45337040)
+    # centroid about 18.45283 N, 77.40821 E
+    assert depot.geometry.y.mean() == pytest.approx(18.45283, abs=1e-5)
+    assert depot.geometry.x.mean() == pytest.approx(77.40821, abs=1e-5)
+
+
+def test_depot_extent_about_48_by_50_m(depot: gpd.GeoDataFrame) -> None:
+    lat_mid = math.radians(depot.geometry.y.mean())
+    r = mcrs.MARS_SPHERE_RADIUS_M
+    ew = math.radians(depot.geometry.x.max() - depot.geometry.x.min()) * r * math.cos(lat_mid)
+    ns = math.radians(depot.geometry.y.max() - depot.geometry.y.min()) * r
+    assert ew == pytest.approx(48, abs=2.5)
+    assert ns == pytest.approx(50, abs=2.5)
+
+
+def test_depot_is_about_2_45_km_wnw_of_the_landing(depot: gpd.GeoDataFrame) -> None:
+    geod = mcrs.mars_geod()
+    az, _, d = geod.inv(*LANDING, depot.geometry.x.mean(), depot.geometry.y.mean())
+    assert d == pytest.approx(2450, abs=25)
+    assert az % 360 == pytest.approx(281, abs=1.0)
+
+
+def test_load_depot_returns_independent_copies() -> None:
+    a = marsgeo.load_depot()
+    a.loc[1, "name"] = "changed"
+    a.loc[1, "geometry"] = Point(0, 0)
+    b = marsgeo.load_depot()
+    assert b.loc[1, "name"] == "Malay"
+    assert b.geometry.iloc[0] == Point(77.40775321, 18.45263041)
+
+
+def test_shipped_data_file_is_plain_and_citable() -> None:
+    from importlib import resources
+
+    text = resources.files("marsgeo").joinpath("data").joinpath("three_forks_tubes.csv")
+    df = pd.read_csv(str(text))
+    assert len(df) == 10 and {"lon", "lat", "position_source"} <= set(df.columns)
+    src = json.loads(
+        resources.files("marsgeo")
+        .joinpath("data")
+        .joinpath("sources.json")
+        .read_text(encoding="utf-8")
+    )
+    assert "inferred" in src["mmgis_waypoints"]["gives"].lower()
+
+
+# --- read_tubes: users' catalogues --------------------------------------------------------------
+
+
+def _csv(tmp_path: Path, text: str, name: str = "tubes.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_read_csv_catalogue(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "tube_id,name,Longitude,Latitude\nA,one,77.40,18.45\nB,two,77.41,18.46\n")
+    got = marsgeo.read_tubes(p)
+    assert got.index.tolist() == ["A", "B"] and got.index.name == "tube_id"
+    assert got.crs == mcrs.MARS_GEOGRAPHIC
+    assert got.geometry.x.tolist() == [77.40, 77.41]
+    assert got["name"].tolist() == ["one", "two"]
+
+
+def test_read_csv_numbers_tubes_without_ids(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "lon,lat\n77.40,18.45\n77.41,18.46\n77.42,18.47\n")
+    assert marsgeo.read_tubes(p).index.tolist() == [1, 2, 3]
+
+
+def test_read_csv_planetographic_west(tmp_path: Path) -> None:
+    lat_g = float(mcrs.ocentric_to_ographic_lat(LANDING[1]))
+    p = _csv(tmp_path, f"tube_id,lon_w,lat_g\n1,{360 - LANDING[0]},{lat_g}\n")
+    got = marsgeo.read_tubes(p, crs="IAU_2015:49901", lon_col="lon_w", lat_col="lat_g")
+    assert (got.geometry.x[1], got.geometry.y[1]) == pytest.approx(LANDING, abs=1e-9)
+
+
+def test_read_geopackage_in_a_projected_mars_crs(tmp_path: Path, depot: gpd.GeoDataFrame) -> None:
+    local = mcrs.local_crs(77.408, 18.453)
+    path = tmp_path / "tubes.gpkg"
+    depot[["name", "geometry"]].to_crs(local).to_file(path)
+    got = marsgeo.read_tubes(path)
+    assert got.crs == mcrs.MARS_GEOGRAPHIC
+    assert np.allclose(got.geometry.x, depot.geometry.x, atol=1e-10)
+    assert np.allclose(got.geometry.y, depot.geometry.y, atol=1e-10)
+
+
+def test_read_geojson_tagged_crs84_needs_explicit_relabel(tmp_path: Path) -> None:
+    path = tmp_path / "mmgis.geojson"
+    gpd.GeoDataFrame({"tube_id": [1]}, geometry=[Point(77.4, 18.45)], crs="OGC:CRS84").to_file(
+        path, driver="GeoJSON"
+    )
+    with pytest.raises(CRSError, match=r"labelled OGC:CRS84.*pass crs=marsgeo.crs.MARS_GEOGRAPHIC"):
+        marsgeo.read_tubes(path)
+    got = marsgeo.read_tubes(path, crs=mcrs.MARS_GEOGRAPHIC)
+    assert got.crs == mcrs.MARS_GEOGRAPHIC and got.geometry.x[1] == pytest.approx(77.4)
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "words"),
+    [
+        ("tube_id,lon,lat\n1,77.4,18.4\n1,77.5,18.5\n", CatalogueError, ["duplicate", "1"]),
+        ("tube_id,lon,lat\n1,77.4,\n2,77.5,18.5\n", CoordinateError, ["NaN", "1"]),
+        (
+            "tube_id,lon,lat\n1,77.4,95.0\n",
+            CoordinateError,
+            ["95.0", "-90..90", "longitude comes first"],
+        ),
+        ("tube_id,x_m\n1,3\n", CatalogueError, ["lon", "lon_col="]),
+        ("tube_id,lon,lat\n1,east,18\n", CatalogueError, ["non-numbers"]),
+    ],
+)
+def test_bad_catalogues_are_refused(
+    tmp_path: Path, text: str, error: type, words: list[str]
+) -> None:
+    with pytest.raises(error) as info:
+        marsgeo.read_tubes(_csv(tmp_path, text))
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_all_problems_reported_at_once(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "tube_id,lon,lat\n1,77.4,\n2,77.5,99\n")
+    with pytest.raises(CoordinateError, match="2 problems") as info:
+        marsgeo.read_tubes(p)
+    assert "NaN" in str(info.value) and "99" in str(info.value)
+
+
+def test_missing_and_corrupt_files(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="does not exist"):
+        marsgeo.read_tubes(tmp_path / "nope.csv")
+    junk = tmp_path / "junk.gpkg"
+    junk.write_bytes(b"this is not a geopackage")
+    with pytest.raises(DataFileError, match="cannot be read"):
+        marsgeo.read_tubes(junk)
+    with pytest.raises(OSError):  # builtin still catches it
+        marsgeo.read_tubes(tmp_path)
+
+
+def test_validate_tubes_refuses_earth_and_missing_crs(depot: gpd.GeoDataFrame) -> None:
+    with pytest.raises(CRSError, match="Earth"):
+        marsgeo.validate_tubes(depot.set_crs("EPSG:4326", allow_override=True))
+    with pytest.raises(CRSError, match="has no CRS"):
+        marsgeo.validate_tubes(gpd.GeoDataFrame(geometry=[Point(1, 2)]))
+
+
+def test_validate_tubes_refuses_non_points_and_unknown_types(depot: gpd.GeoDataFrame) -> None:
+    bad = depot.copy()
+    bad.loc[2, "geometry"] = LineString([(77.4, 18.4), (77.5, 18.5)])
+    with pytest.raises(CatalogueError, match=r"rows 2 are not Points"):
+        marsgeo.validate_tubes(bad)
+    typo = depot.copy()
+    typo.loc[3, "sample_type"] = "ignoeus"
+    with pytest.raises(CatalogueError, match="ignoeus"):
+        marsgeo.validate_tubes(typo)

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from shapely.geometry import Point
+
+import marsgeo
+from marsgeo import crs as mcrs
+from marsgeo.errors import CatalogueError, CoordinateError, CRSError, InputError
+
+from .reference import LANDING
+
+R = 3_396_190.0
+
+
+def haversine_m(lon1, lat1, lon2, lat2, r=R):  # type: ignore[no-untyped-def]
+    """Independent great-circle distance on a sphere (not pyproj)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * r * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def points(lon, lat, crs=mcrs.MARS_GEOGRAPHIC) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=crs)
+
+
+def test_published_pair() -> None:
+    # reference: landing (77.4508 E, 18.4447 N) to (77.4000 E, 18.4600 N) is 2996.86 m
+    d = marsgeo.geodesic_distance_m(77.4508, 18.4447, 77.4, 18.46)
+    assert float(d) == pytest.approx(2996.86, abs=0.01)
+    # and it is not what an Earth ellipsoid would say (5626.97 m)
+    _, _, earth = pyproj.Geod(ellps="WGS84").inv(77.4508, 18.4447, 77.4, 18.46)
+    assert earth == pytest.approx(5626.97, abs=0.01)
+    assert earth / float(d) == pytest.approx(1.8776, abs=1e-3)
+
+
+def test_nearest_neighbour_spacing_of_the_depot(depot: gpd.GeoDataFrame) -> None:
+    nn = marsgeo.nearest_neighbours(depot)
+    assert nn.index.name == "tube_id" and nn.crs == mcrs.MARS_GEOGRAPHIC
+    # reference: 5.5-7.7 m for tubes 1-9 (7.74 m for the 1-2 pair rounds to 7.7)
+    assert nn.loc[1:9, "distance_m"].between(5.5, 7.75).all()
+    assert nn.loc[10, "distance_m"] == pytest.approx(20, abs=0.5)
+    # each neighbour distance equals the independent haversine between the two tubes
+    x, y = depot.geometry.x, depot.geometry.y
+    j = nn["nearest_tube_id"]
+    expected = haversine_m(x.values, y.values, x[j].values, y[j].values)
+    assert np.allclose(nn["distance_m"], expected, rtol=1e-9)
+
+
+def test_matrix_shape_labels_and_values(depot: gpd.GeoDataFrame) -> None:
+    d = marsgeo.distance_matrix(depot)
+    assert d.index.name == "tube_id" and d.columns.name == "to_tube_id"
+    assert d.index.tolist() == list(range(1, 11)) == d.columns.tolist()
+    x, y = depot.geometry.x.values, depot.geometry.y.values
+    expected = haversine_m(x[:, None], y[:, None], x[None, :], y[None, :])
+    assert np.allclose(d.values, expected, rtol=1e-9, atol=1e-9)
+
+
+def test_matrix_for_many_points_matches_direct_computation() -> None:
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(-180, 180, 300)
+    lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 300)))
+    d = marsgeo.distance_matrix(points(lon, lat)).values
+    expected = haversine_m(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+    assert np.allclose(d, expected, rtol=1e-8, atol=1e-6)
+
+
+def test_sphere_kernel_agrees_with_karney_at_every_angle() -> None:
+    # global points plus exact and near antipodes, where the chord form needs its fallback
+    rng = np.random.default_rng(3)
+    lon = np.concatenate([rng.uniform(-180, 180, 200), [0.0, 180.0, 10.0, -170.0 + 1e-9]])
+    lat = np.concatenate([np.degrees(np.arcsin(rng.uniform(-1, 1, 200))), [0.0, 0.0, 45, -45]])
+    d = marsgeo.distance_matrix(points(lon, lat)).to_numpy()
+    n = len(lon)
+    _, _, k = mcrs.mars_geod().inv(
+        np.repeat(lon, n), np.repeat(lat, n), np.tile(lon, n), np.tile(lat, n)
+    )
+    assert np.allclose(d, k.reshape(n, n), rtol=1e-12, atol=1e-6)
+    assert d[200, 201] == pytest.approx(math.pi * R, rel=1e-15)
+    pair = marsgeo.geodesic_distance_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    _, _, kp = mcrs.mars_geod().inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    assert np.allclose(pair, kp, rtol=1e-12, atol=1e-6)
+
+
+def test_short_distances_are_exact_to_micrometres() -> None:
+    # 1 cm apart at the depot: the chord form must not lose digits at short range
+    lon = np.array([77.408, 77.408 + 0.01 / (R * math.cos(math.radians(18.45))) * 180 / math.pi])
+    d = marsgeo.distance_matrix(points(lon, [18.45, 18.45])).iloc[0, 1]
+    assert d == pytest.approx(0.01, abs=1e-9)
+
+
+def test_pairwise_lines(depot: gpd.GeoDataFrame) -> None:
+    pairs = marsgeo.pairwise_distances(depot)
+    assert len(pairs) == 45 and pairs.index.name == "pair_id"
+    assert (pairs["tube_id_from"] < pairs["tube_id_to"]).all()
+    assert set(pairs.geom_type) == {"LineString"}
+    assert pairs["azimuth_deg"].between(0, 360).all()
+    d = marsgeo.distance_matrix(depot)
+    for row in pairs.itertuples():
+        assert row.distance_m == pytest.approx(d.loc[row.tube_id_from, row.tube_id_to])
+        start = row.geometry.coords[0]
+        assert start == (depot.geometry.x[row.tube_id_from], depot.geometry.y[row.tube_id_from])
+    # azimuth of the 3 -> 4 pair: 4 is north-north-east of 3 (from the coordinates)
+    p34 = pairs[(pairs.tube_id_from == 3) & (pairs.tube_id_to == 4)].iloc[0]
+    dx = (depot.geometry.x[4] - depot.geometry.x[3]) * math.cos(math.radians(18.4527))
+    dy = depot.geometry.y[4] - depot.geometry.y[3]
+    assert p34.azimuth_deg == pytest.approx(math.degrees(math.atan2(dx, dy)) % 360, abs=0.05)
+
+
+def test_pairwise_max_distance_and_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(77.3, 77.5, 400), rng.uniform(18.4, 18.5, 400)
+    full = marsgeo.pairwise_distances(points(lon, lat))
+    assert len(full) == 400 * 399 // 2
+    near = marsgeo.pairwise_distances(points(lon, lat), max_distance_m=1000.0)
+    assert len(near) == (full["distance_m"] <= 1000.0).sum() > 0
+    # small blocks give the same answer as one block
+    import marsgeo.distance as mdist
+
+    monkeypatch.setattr(mdist, "_BLOCK_PAIRS", 997)
+    blocked = marsgeo.pairwise_distances(points(lon, lat))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(blocked.drop(columns="geometry")), pd.DataFrame(full.drop(columns="geometry"))
+    )
+    nn_small = marsgeo.nearest_neighbours(points(lon, lat))["distance_m"].to_numpy()
+    dm = marsgeo.distance_matrix(points(lon, lat)).to_numpy(copy=True)
+    np.fill_diagonal(dm, np.inf)
+    assert np.allclose(nn_small, dm.min(axis=1))
+
+
+def test_spacing_violations(depot: gpd.GeoDataFrame) -> None:
+    assert marsgeo.spacing_violations(depot, min_spacing_m=5.0).empty
+    close = marsgeo.spacing_violations(depot, min_spacing_m=6.0)
+    assert close[["tube_id_from", "tube_id_to"]].values.tolist() == [[3, 4], [5, 6]]
+    assert close["distance_m"].is_monotonic_increasing and (close["distance_m"] < 6).all()
+
+
+def test_inputs_are_not_mutated(depot: gpd.GeoDataFrame) -> None:
+    before = depot.copy()
+    marsgeo.distance_matrix(depot)
+    marsgeo.pairwise_distances(depot)
+    marsgeo.nearest_neighbours(depot)
+    pd.testing.assert_frame_equal(pd.DataFrame(depot), pd.DataFrame(before))
+
+
+def test_distance_on_the_body_of_the_input_crs() -> None:
+    lon, lat = [77.0, 77.5], [18.0, 18.4]
+    on_sphere = marsgeo.distance_matrix(points(lon, lat)).iloc[0, 1]
+    on_ellipsoid = marsgeo.distance_matrix(points(lon, lat, crs="IAU_2015:49902")).iloc[0, 1]
+    # same planetocentric numbers; the IAU ellipsoid differs from the sphere by ~0.06 %
+    assert on_sphere == pytest.approx(float(haversine_m(77.0, 18.0, 77.5, 18.4)), rel=1e-9)
+    assert 2e-4 < abs(on_ellipsoid / on_sphere - 1) < 1e-3
+    # an explicit body wins
+    geod = pyproj.Geod(a=3_389_500.0, f=0.0)
+    mean = marsgeo.distance_matrix(points(lon, lat), geod=geod).iloc[0, 1]
+    assert mean == pytest.approx(float(haversine_m(77.0, 18.0, 77.5, 18.4, r=3_389_500.0)))
+
+
+def test_planetographic_input_gives_the_same_distances(depot: gpd.GeoDataFrame) -> None:
+    # the depot expressed in 49901 (west-positive, planetographic) on the same sphere values
+    lat_g = mcrs.ocentric_to_ographic_lat(depot.geometry.y.values)
+    west = points(mcrs.east_to_west_lon(depot.geometry.x.values), lat_g, crs="IAU_2015:49901")
+    west.index = depot.index
+    a = marsgeo.nearest_neighbours(west)["distance_m"].to_numpy()
+    b = marsgeo.nearest_neighbours(depot)["distance_m"].to_numpy()
+    assert np.allclose(a, b, rtol=1e-3)  # sphere vs ellipsoid body, same places
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda d: d.set_crs("EPSG:4326", allow_override=True), CRSError, ["Earth"]),
+        (
+            lambda d: gpd.GeoDataFrame(d.drop(columns="geometry"), geometry=list(d.geometry)),
+            CRSError,
+            ["no CRS"],
+        ),
+        (
+            lambda d: d.set_geometry([Point(np.nan, 18), *list(d.geometry[1:])], crs=d.crs),
+            CoordinateError,
+            ["NaN", "1"],
+        ),
+        (
+            lambda d: d.set_geometry([Point(77, 91), *list(d.geometry[1:])], crs=d.crs),
+            CoordinateError,
+            ["91", "-90..90"],
+        ),
+        (lambda d: d.set_axis([1, 1, 3, 4, 5, 6, 7, 8, 9, 10]), CatalogueError, ["duplicate"]),
+        (lambda d: d.iloc[:1], InputError, ["two points"]),
+        (lambda d: d.drop(columns="geometry"), InputError, ["GeoDataFrame"]),
+    ],
+)
+def test_bad_points_are_refused(
+    depot: gpd.GeoDataFrame, make, error: type, words: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error) as info:
+        marsgeo.nearest_neighbours(make(depot))
+    for w in words:
+        assert w in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda d: marsgeo.spacing_violations(d, min_spacing_m=0), "min_spacing_m=0"),
+        (lambda d: marsgeo.spacing_violations(d, min_spacing_m=float("nan")), "min_spacing_m"),
+        (lambda d: marsgeo.pairwise_distances(d, max_distance_m=-1), "max_distance_m=-1"),
+        (lambda d: marsgeo.distance_matrix(d, geod="WGS84"), "pyproj.Geod"),
+        (lambda d: marsgeo.geodesic_distance_m(77, float("nan"), 77, 18), "lat1"),
+        (lambda d: marsgeo.geodesic_distance_m(77, 18, 77, 100), "lat2"),
+    ],
+)
+def test_bad_options_are_refused(depot: gpd.GeoDataFrame, call, match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=match):
+        call(depot)
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+lons = st.floats(-180, 180, allow_nan=False)
+lats = st.floats(-90, 90, allow_nan=False)
+coords = st.lists(st.tuples(lons, lats), min_size=2, max_size=12)
+
+
+@given(coords)
+def test_matrix_properties(pts: list[tuple[float, float]]) -> None:
+    lon, lat = np.array(pts).T
+    d = marsgeo.distance_matrix(points(lon, lat).reset_index(drop=True)).to_numpy()
+    assert np.allclose(d, d.T)  # symmetry
+    assert (np.diag(d) == 0).all()  # zero diagonal
+    assert (d >= 0).all() and (d <= math.pi * R * (1 + 1e-9)).all()
+    # triangle inequality d(i,k) <= d(i,j) + d(j,k) for all triples
+    lhs = d[:, None, :]
+    rhs = d[:, :, None] + d[None, :, :]
+    assert (lhs <= rhs + 1e-6).all()
+
+
+@given(lons, lats, lons, lats)
+def test_agrees_with_independent_haversine(
+    lon1: float, lat1: float, lon2: float, lat2: float
+) -> None:
+    d = float(marsgeo.geodesic_distance_m(lon1, lat1, lon2, lat2))
+    h = float(haversine_m(lon1, lat1, lon2, lat2))
+    # haversine loses precision near antipodes (asin of ~1): compare in angle there
+    assert d == pytest.approx(h, rel=1e-9, abs=1e-3 if h < 0.99 * math.pi * R else 20.0)
+
+
+@given(st.floats(0.0, 0.5), lats, st.floats(0.0, 0.5))
+def test_antimeridian(eps_a: float, lat: float, eps_b: float) -> None:
+    # points either side of 180 E are close, not half a planet apart
+    d = float(marsgeo.geodesic_distance_m(180 - eps_a, lat, -180 + eps_b, lat))
+    assert d == pytest.approx(float(haversine_m(0, lat, eps_a + eps_b, lat)), rel=1e-9, abs=1e-6)
+    assert d <= math.radians(eps_a + eps_b) * R + 1e-6
+
+
+@given(lons, lons)
+def test_poles(lon_a: float, lon_b: float) -> None:
+    # every longitude at a pole is the same point
+    assert float(marsgeo.geodesic_distance_m(lon_a, 90, lon_b, 90)) == pytest.approx(0, abs=1e-6)
+    pole_to_equator = float(marsgeo.geodesic_distance_m(lon_a, 90, lon_b, 0))
+    assert pole_to_equator == pytest.approx(math.pi / 2 * R, rel=1e-12)
+
+
+@given(
+    arrays(np.float64, 5, elements=st.floats(-179, 179)),
+    arrays(np.float64, 5, elements=st.floats(-89, 89)),
+)
+def test_vectorised_equals_elementwise(lon: np.ndarray, lat: np.ndarray) -> None:
+    vec = marsgeo.geodesic_distance_m(lon, lat, lon[::-1], lat[::-1])
+    one = [
+        float(marsgeo.geodesic_distance_m(a, b, c, e))
+        for a, b, c, e in zip(lon, lat, lon[::-1], lat[::-1], strict=True)
+    ]
+    assert np.allclose(vec, one, rtol=0, atol=1e-9)
+
+
+def test_landing_to_depot(depot: gpd.GeoDataFrame) -> None:
+    d = marsgeo.geodesic_distance_m(*LANDING, depot.geometry.x.mean(), depot.geometry.y.mean())
+    assert float(d) == pytest.approx(2450, abs=25)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+import marsgeo
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_depot_distances_example(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "depot_distances.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "5.50-20.12 m" in done.stdout
+    # the GeoPackage reads back in the Mars CRS, with the tubes where load_depot puts them
+    tubes = marsgeo.read_tubes(tmp_path / "three_forks.gpkg", layer="tubes")
+    assert tubes.crs == marsgeo.crs.MARS_GEOGRAPHIC
+    assert np.allclose(tubes.geometry.x, marsgeo.load_depot().geometry.x, rtol=0, atol=1e-12)
+    lines = gpd.read_file(tmp_path / "three_forks.gpkg", layer="nearest")
+    assert marsgeo.crs.is_mars_crs(lines.crs) and len(lines) == 10
+    matrix = pd.read_csv(tmp_path / "distances.csv", index_col=0)
+    assert matrix.shape == (10, 10) and matrix.loc[3, "4"] == 5.504

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from pyproj import CRS
+from pyproj.crs import ProjectedCRS
+from pyproj.crs.coordinate_operation import TransverseMercatorConversion
+from shapely.geometry import Polygon
+
+import marsgeo
+from marsgeo import crs as mcrs
+from marsgeo.errors import CRSError, DataFileError
+
+from .reference import LANDING
+
+R = 3_396_190.0
+
+
+@pytest.fixture(scope="module")
+def features() -> gpd.GeoDataFrame:
+    return marsgeo.jezero_features()
+
+
+def test_features_are_labelled(features: gpd.GeoDataFrame) -> None:
+    assert features.crs == mcrs.MARS_GEOGRAPHIC and features.index.name == "feature_id"
+    for col in ("name", "kind", "source", "confidence", "approximate", "note"):
+        assert features[col].notna().all()
+    assert set(features["kind"]) == {"place", "outline", "extent"}
+    assert features.loc["jezero_rim", "approximate"]
+    assert features.loc["jezero_crater_centre", "confidence"] == "approximate"
+    assert not features.loc["octavia_e_butler_landing", "approximate"]
+    keys = set(marsgeo.sources())
+    for cell in features["source"]:
+        assert {k.strip() for k in cell.split(";")} <= keys
+
+
+def test_places_are_where_the_reference_puts_them(features: gpd.GeoDataFrame) -> None:
+    landing = features.loc["octavia_e_butler_landing", "geometry"]
+    assert (landing.x, landing.y) == LANDING
+    centre = features.loc["jezero_crater_centre", "geometry"]
+    assert (centre.x, centre.y) == (77.58, 18.38)
+    depot = features.loc["three_forks_depot", "geometry"]
+    assert (depot.y, depot.x) == pytest.approx((18.45283, 77.40821), abs=1e-5)
+    # every tube lies in the depot extent, and the depot lies inside the rim
+    tubes = marsgeo.load_depot()
+    extent = features.loc["three_forks_depot_extent", "geometry"]
+    assert all(extent.buffer(1e-9).contains(p) for p in tubes.geometry)
+    assert features.loc["jezero_rim", "geometry"].contains(depot)
+    assert features.loc["usgs_sim3464_extent", "geometry"].contains(depot)
+
+
+def test_rim_area_and_perimeter_match_spherical_cap_formulas(features: gpd.GeoDataFrame) -> None:
+    r = 22_500.0  # 45 km diameter
+    cap_area = 2 * math.pi * R**2 * (1 - math.cos(r / R))
+    circumference = 2 * math.pi * R * math.sin(r / R)
+    assert features.loc["jezero_rim", "area_m2"] == pytest.approx(cap_area, rel=1e-3)
+    assert features.loc["jezero_rim", "perimeter_m"] == pytest.approx(circumference, rel=1e-3)
+
+
+def test_map_extent_area_matches_the_zone_formula(features: gpd.GeoDataFrame) -> None:
+    # area of a lon/lat box on a sphere: R^2 * dlon * (sin(lat2) - sin(lat1))
+    expected = (
+        R**2 * math.radians(1.0) * (math.sin(math.radians(18.7)) - math.sin(math.radians(17.7)))
+    )
+    assert features.loc["usgs_sim3464_extent", "area_m2"] == pytest.approx(expected, rel=1e-4)
+    # points have no area
+    assert features.loc["octavia_e_butler_landing", "area_m2"] == 0.0
+
+
+def test_features_are_copies() -> None:
+    a = marsgeo.jezero_features()
+    a.loc["jezero_rim", "name"] = "changed"
+    assert marsgeo.jezero_features().loc["jezero_rim", "name"] != "changed"
+
+
+def _sim3464_crs() -> ProjectedCRS:
+    # SIM 3464: Transverse Mercator, central meridian 77.5 E, k=1, on the Mars 2000 sphere
+    base = CRS.from_proj4("+proj=longlat +R=3396190 +no_defs +type=crs")
+    conv = TransverseMercatorConversion(
+        latitude_natural_origin=0.0, longitude_natural_origin=77.5, scale_factor_natural_origin=1.0
+    )
+    return ProjectedCRS(conversion=conv, geodetic_crs=base)
+
+
+def test_read_outline_from_a_projected_shapefile(tmp_path: Path) -> None:
+    ring = [(77.3, 18.3), (77.5, 18.3), (77.5, 18.5), (77.3, 18.5)]
+    unit = gpd.GeoDataFrame({"unit": ["Jf1"]}, geometry=[Polygon(ring)], crs=mcrs.MARS_GEOGRAPHIC)
+    path = tmp_path / "units.shp"
+    unit.to_crs(_sim3464_crs()).to_file(path)
+    got = marsgeo.read_outline(path)
+    assert got.crs == mcrs.MARS_GEOGRAPHIC and got["unit"].tolist() == ["Jf1"]
+    # Shapefile stores outer rings clockwise: compare the normalised shapes vertex by vertex
+    assert got.geometry.iloc[0].normalize().equals_exact(Polygon(ring).normalize(), 1e-9)
+    assert got.loc[0, "area_m2"] == pytest.approx(
+        float(marsgeo.geodesic_area_perimeter(unit)["area_m2"].iloc[0]), rel=1e-9
+    )
+
+
+def test_read_outline_geojson_tagged_crs84(tmp_path: Path) -> None:
+    path = tmp_path / "rim.geojson"
+    gpd.GeoDataFrame(geometry=[Polygon([(77, 18), (78, 18), (78, 19)])], crs="OGC:CRS84").to_file(
+        path, driver="GeoJSON"
+    )
+    with pytest.raises(CRSError, match=r"crs=marsgeo\.crs\.MARS_GEOGRAPHIC"):
+        marsgeo.read_outline(path)
+    assert marsgeo.read_outline(path, crs="IAU_2015:49900").crs == mcrs.MARS_GEOGRAPHIC
+
+
+def test_read_outline_without_crs_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nocrs.geojson"
+    path.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+        '"geometry":{"type":"Point","coordinates":[77,18]}}]}'
+    )
+    gdf = gpd.read_file(path)
+    assert gdf.crs is not None  # GDAL labels CRS-less GeoJSON as Earth; marsgeo must refuse it
+    with pytest.raises(CRSError):
+        marsgeo.read_outline(path)
+    with pytest.raises(DataFileError):
+        marsgeo.read_outline(tmp_path / "missing.shp")
