@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
-from marsgeo import crs, errors, sols
+from marsgeo import basemap, crs, errors, sols
 from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
 from marsgeo.distance import (
     distance_matrix,
@@ -32,6 +32,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "__version__",
+    "basemap",
     "crs",
     "distance_matrix",
     "errors",

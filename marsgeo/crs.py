@@ -34,6 +34,7 @@ __all__ = [
     "MARS_POLAR_RADIUS_M",
     "MARS_SPHERE_RADIUS_M",
     "east_to_west_lon",
+    "from_mars_lonlat",
     "is_mars_crs",
     "local_crs",
     "lon_to_180",
@@ -484,6 +485,74 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
         assert ell is not None
         lat = ographic_to_ocentric_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
     return np.asarray(lon_to_180(lon), dtype=float), np.asarray(lat, dtype=float)
+
+
+def from_mars_lonlat(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, crs: Any
+) -> tuple[FloatArray, FloatArray]:
+    """Convert :data:`MARS_GEOGRAPHIC` longitude, latitude to x, y in any Mars CRS.
+
+    The inverse of :func:`to_mars_lonlat`: planetocentric latitude is turned into the
+    latitude kind of ``crs``'s own base (planetographic on an oblate ellipsoid), longitude
+    into its direction (west-positive for ``IAU_2015:49901``), then projected with PROJ from
+    that base, a pipeline PROJ gets right. Output is in the usual GIS order (x first).
+
+    Parameters
+    ----------
+    lon, lat
+        Planetocentric degrees, east longitude.
+    crs
+        The target Mars CRS.
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+
+    Examples
+    --------
+    >>> x, y = from_mars_lonlat([77.4508], [18.4447], "IAU_2015:49901")
+    >>> round(float(x[0]), 4), round(float(y[0]), 4)
+    (282.5492, 18.6487)
+    """
+    target = require_mars_crs(crs)
+    lon_e = np.asarray(lon, dtype=float)
+    lat_c = np.asarray(lat, dtype=float)
+    base = target.geodetic_crs if target.is_projected else target
+    if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
+        msg = f"crs {target.to_string()} has no geographic base; cannot convert to it."
+        raise CRSError(msg)
+    pm = base.prime_meridian
+    if pm is not None and pm.longitude != 0.0:
+        msg = (
+            f"crs {target.to_string()} has prime meridian {pm.name!r} at {pm.longitude}; "
+            "marsgeo supports Mars CRSs on the IAU reference meridian (0) only."
+        )
+        raise CRSError(msg)
+    lat_b = lat_c
+    if _latitude_is_ographic(base):
+        ell = base.ellipsoid
+        assert ell is not None
+        lat_b = ocentric_to_ographic_lat(lat_c, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+    axes = base.axis_info
+    lat_axis, lon_axis = (
+        (axes[0], axes[1]) if axes[0].direction in ("north", "south") else (axes[1], axes[0])
+    )
+    lon_b = lon_e * (-1.0 if lon_axis.direction == "west" else 1.0)
+    if lon_axis.direction == "west":
+        lon_b = np.asarray(lon_to_360(lon_b), dtype=float)
+    lat_b = lat_b * (-1.0 if lat_axis.direction == "south" else 1.0)
+    lon_u, lat_u = lon_b / _deg_factor(lon_axis), lat_b / _deg_factor(lat_axis)
+    lat_first = axes[0].direction in ("north", "south")
+    b0, b1 = (lat_u, lon_u) if lat_first else (lon_u, lat_u)
+    if not target.is_projected:
+        # geographic: x is longitude, y latitude (GIS order), in the base's units and signs
+        return np.asarray(lon_u, dtype=float), np.asarray(lat_u, dtype=float)
+    transformer = Transformer.from_crs(base, target)  # authority axis order on both sides
+    p0, p1 = transformer.transform(b0, b1, errcheck=True)
+    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
+    if target.axis_info[0].direction in ("north", "south"):
+        return p1, p0
+    return p0, p1
 
 
 def to_mars_geographic(gdf: Any) -> Any:

@@ -1,0 +1,71 @@
+"""Orbital basemaps: Mars rasters through rasterio, and Mars tile providers for web maps.
+
+Rasters
+    :func:`open_raster` / :func:`read_raster` open a local GeoTIFF or a cloud-optimised
+    GeoTIFF URL (for example the USGS Mars 2020 HiRISE 25 cm orthomosaic and 1 m DTM, or the
+    CTX mosaic and 20 m DTM), refuse anything that is not on Mars, and read only the window
+    around an area of interest. :func:`sample_raster` gives values at points (elevation under
+    each tube); :func:`reproject_raster` moves a raster to ``MARS_GEOGRAPHIC`` or a local metric
+    CRS; :func:`slope_deg`, :func:`hillshade`, :func:`hazard_mask` and
+    :func:`hazard_polygons` turn a DTM into terrain and hazards; :func:`render_png` draws a
+    raster for a web-map overlay with exact bounds.
+
+Offline terrain
+    :func:`synthetic_dtm` generates a deterministic, clearly labelled SYNTHETIC DTM around
+    Three Forks, so the demo, docs and tests have terrain without downloads.
+    :func:`load_dtm` takes a real DTM instead with one argument.
+
+Tile providers
+    :func:`tile_providers` / :func:`tile_provider` give NASA Mars Trek (HiRISE 25 cm and CTX
+    6 m over Jezero; MOLA and Viking globally), OpenPlanetaryMap and the USGS WMS as
+    :class:`xyzservices.TileProvider` objects, each with its attribution, zoom range and the
+    tiling grid its tiles need.
+"""
+
+from __future__ import annotations
+
+from marsgeo._raster import (
+    COG_ENV,
+    GDAL_CACHE_BYTES,
+    PngOverlay,
+    Raster,
+    open_raster,
+    read_raster,
+    render_png,
+    reproject_raster,
+    sample_raster,
+    write_raster,
+)
+from marsgeo._terrain import (
+    SYNTHETIC_SEED,
+    hazard_mask,
+    hazard_polygons,
+    hillshade,
+    load_dtm,
+    slope_deg,
+    synthetic_dtm,
+)
+from marsgeo._tiles import tile_index, tile_provider, tile_providers
+
+__all__ = [
+    "COG_ENV",
+    "GDAL_CACHE_BYTES",
+    "SYNTHETIC_SEED",
+    "PngOverlay",
+    "Raster",
+    "hazard_mask",
+    "hazard_polygons",
+    "hillshade",
+    "load_dtm",
+    "open_raster",
+    "read_raster",
+    "render_png",
+    "reproject_raster",
+    "sample_raster",
+    "slope_deg",
+    "synthetic_dtm",
+    "tile_index",
+    "tile_provider",
+    "tile_providers",
+    "write_raster",
+]
