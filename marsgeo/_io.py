@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -61,18 +62,65 @@ def read_vector(path: PathLike, *, crs: Any = None, layer: str | int | None = No
                 "whatever it holds), pass crs=marsgeo.crs.MARS_GEOGRAPHIC to relabel it."
             )
             raise CRSError(msg)
-        gdf = gdf.set_crs(recover_authority(file_crs), allow_override=True)
+        gdf = gdf.set_crs(recover_authority(file_crs, path=path), allow_override=True)
     return to_mars_geographic(gdf)
 
 
-def recover_authority(crs: Any) -> Any:
-    """Give back the IAU_2015 code that GPKG / Shapefile / FlatGeobuf drop on the way through."""
+def recover_authority(crs: Any, *, path: Any = "file") -> Any:
+    """Give back the IAU_2015 code that GPKG / Shapefile / FlatGeobuf drop on the way through.
+
+    Files store the CRS as WKT1, which has no west-positive axes and no spherical coordinate
+    system: a CRS of the IAU ellipsoid families (49901, 49902, ...) comes back looking like a
+    plain east/north one. The code is recovered by matching (confidence 20 is what PROJ gives
+    these); on the ellipsoid, where a wrong guess moves positions by kilometres, a file whose
+    code cannot be recovered is refused rather than guessed.
+    """
+    from pyproj import CRS
+
     resolved = _as_crs(crs)
     assert resolved is not None
-    if resolved.to_authority() is None:
-        found = resolved.to_authority(auth_name="IAU_2015", min_confidence=90)
-        if found is not None:
-            from pyproj import CRS
-
-            return CRS.from_authority(*found)
+    if resolved.to_authority() is not None:
+        return resolved
+    found = resolved.to_authority(auth_name="IAU_2015", min_confidence=20)
+    if found is not None:
+        candidate = CRS.from_authority(*found)
+        # a loose match can be another CRS of the family (a TM with another central meridian):
+        # accept it only if it differs in nothing but axis definitions
+        if _same_except_axes(candidate, resolved):
+            return candidate
+    ell = resolved.ellipsoid
+    if ell is not None and not math.isclose(
+        ell.semi_major_metre, ell.semi_minor_metre, rel_tol=1e-12
+    ):
+        msg = (
+            f"path={str(path)!r} is on the Mars ellipsoid, but its file format kept no CRS code "
+            "and may have dropped a west-positive or planetocentric axis definition. Pass "
+            "crs=... with the CRS the data was written in (e.g. 'IAU_2015:49901')."
+        )
+        raise CRSError(msg)
     return resolved
+
+
+def _same_except_axes(a: Any, b: Any) -> bool:
+    """Tell whether two CRSs share body, prime meridian and projection, whatever their axes."""
+    ea, eb = a.ellipsoid, b.ellipsoid
+    if ea is None or eb is None:
+        return False
+    if not (
+        math.isclose(ea.semi_major_metre, eb.semi_major_metre, rel_tol=1e-9)
+        and math.isclose(ea.semi_minor_metre, eb.semi_minor_metre, rel_tol=1e-9)
+    ):
+        return False
+    pa, pb = a.prime_meridian, b.prime_meridian
+    if (pa.longitude if pa else 0.0) != (pb.longitude if pb else 0.0):
+        return False
+    if a.is_projected != b.is_projected:
+        return False
+    if not a.is_projected:
+        return True
+    oa, ob = a.coordinate_operation, b.coordinate_operation
+    if oa is None or ob is None or oa.method_code != ob.method_code:
+        return False
+    va = {p.code or p.name: p.value for p in oa.params}
+    vb = {p.code or p.name: p.value for p in ob.params}
+    return va.keys() == vb.keys() and all(math.isclose(va[k], vb[k], abs_tol=1e-9) for k in va)

@@ -45,6 +45,13 @@ def check_points(points: Any, *, name: str = "points") -> gpd.GeoDataFrame:
     geoms = np.asarray(points.geometry.values, dtype=object)
     ids = points.index
     problems = []
+    if isinstance(ids, pd.MultiIndex):
+        problems.append(
+            f"index has {ids.nlevels} levels; give each point one id "
+            "(e.g. .reset_index() then .set_index('tube_id'))"
+        )
+    elif ids.hasnans:
+        problems.append("index has missing (NaN) values; every point needs an id")
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
         problems.append(

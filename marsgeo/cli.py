@@ -211,6 +211,11 @@ def main(
     """Run the ``marsgeo`` command; return its exit code."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    for stream in (out, err):
+        # names such as "Atsá" must not crash a terminal that cannot show them
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         code: int = args.func(args, out)

@@ -420,6 +420,51 @@ def _latitude_is_ographic(base: CRS) -> bool:
     return cs is None or cs.name != "spherical"
 
 
+def _supported(crs: CRS) -> CRS:
+    """Refuse the kinds of Mars CRS whose coordinates are not positions on the surface."""
+    if crs.is_geocentric or crs.type_name.startswith(("Geocentric", "Vertical", "Engineering")):
+        msg = (
+            f"crs {crs.to_string()} is a {crs.type_name}; marsgeo takes geographic or projected "
+            "Mars CRSs (e.g. marsgeo.crs.MARS_GEOGRAPHIC or a map projection)."
+        )
+        raise CRSError(msg)
+    if crs.is_compound:
+        msg = f"crs {crs.to_string()} is compound; pass its horizontal part (crs.sub_crs_list[0])."
+        raise CRSError(msg)
+    return crs
+
+
+def _has_standard_axes(crs: CRS) -> bool:
+    """Tell whether a CRS is ellipsoidal with east and north axes (not IAU west / spherical)."""
+    cs = crs.coordinate_system
+    if cs is None or cs.name != "ellipsoidal":
+        return False
+    return {a.direction for a in crs.axis_info} == {"east", "north"}
+
+
+def _plain_geographic(crs: CRS) -> CRS:
+    from pyproj.crs import GeographicCRS
+    from pyproj.crs.coordinate_system import Ellipsoidal2DCS
+    from pyproj.crs.enums import Ellipsoidal2DCSAxis
+
+    cs = Ellipsoidal2DCS(axis=Ellipsoidal2DCSAxis.LONGITUDE_LATITUDE)
+    return GeographicCRS(datum=crs.datum, ellipsoidal_cs=cs)
+
+
+def _transform(
+    transformer: Transformer, a0: FloatArray, a1: FloatArray, crs: CRS
+) -> tuple[FloatArray, FloatArray]:
+    try:
+        v0, v1 = transformer.transform(a0, a1, errcheck=True)
+    except pyproj.exceptions.ProjError as exc:
+        msg = (
+            f"coordinates cannot be converted with crs {crs.to_string()} ({exc}): some points "
+            "lie outside the projection's domain. Check the values and that crs= is right."
+        )
+        raise CoordinateError(msg) from exc
+    return np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
+
+
 def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatArray, FloatArray]:
     """Convert coordinates in any Mars CRS to :data:`MARS_GEOGRAPHIC` longitude, latitude.
 
@@ -449,9 +494,19 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
     >>> round(float(lon[0]), 4), round(float(lat[0]), 4)
     (77.4508, 18.4447)
     """
-    source = require_mars_crs(crs)
+    source = _supported(require_mars_crs(crs))
     xs = np.asarray(x, dtype=float)
     ys = np.asarray(y, dtype=float)
+    if not source.is_projected and _has_standard_axes(source):
+        # east/north ellipsoidal axes: PROJ is exact to a plain base on the same datum, and
+        # handles rotated poles (ob_tran), +lon_0 shifts, units and axis order
+        plain = _plain_geographic(source)
+        lon, lat = _transform(Transformer.from_crs(source, plain, always_xy=True), xs, ys, source)
+        if _latitude_is_ographic(plain):
+            ell = plain.ellipsoid
+            assert ell is not None
+            lat = ographic_to_ocentric_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+        return np.asarray(lon_to_180(lon), dtype=float), np.asarray(lat, dtype=float)
     if source.is_projected:
         base = source.geodetic_crs
         if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
@@ -459,9 +514,8 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
             raise CRSError(msg)
         first_is_northing = source.axis_info[0].direction in ("north", "south")
         a0, a1 = (ys, xs) if first_is_northing else (xs, ys)
-        transformer = Transformer.from_crs(source, base)  # authority axis order on both sides
-        v0, v1 = transformer.transform(a0, a1, errcheck=True)
-        v0, v1 = np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
+        # authority axis order on both sides
+        v0, v1 = _transform(Transformer.from_crs(source, base), a0, a1, source)
     else:
         base = source
         lat_first = base.axis_info[0].direction in ("north", "south")
@@ -514,9 +568,20 @@ def from_mars_lonlat(
     >>> round(float(x[0]), 4), round(float(y[0]), 4)
     (282.5492, 18.6487)
     """
-    target = require_mars_crs(crs)
+    target = _supported(require_mars_crs(crs))
     lon_e = np.asarray(lon, dtype=float)
     lat_c = np.asarray(lat, dtype=float)
+    if not target.is_projected and _has_standard_axes(target):
+        plain = _plain_geographic(target)
+        lat_p = lat_c
+        if _latitude_is_ographic(plain):
+            ell = plain.ellipsoid
+            assert ell is not None
+            lat_p = ocentric_to_ographic_lat(
+                lat_c, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre
+            )
+        fwd = Transformer.from_crs(plain, target, always_xy=True)
+        return _transform(fwd, lon_e, lat_p, target)
     base = target.geodetic_crs if target.is_projected else target
     if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
         msg = f"crs {target.to_string()} has no geographic base; cannot convert to it."
@@ -547,9 +612,8 @@ def from_mars_lonlat(
     if not target.is_projected:
         # geographic: x is longitude, y latitude (GIS order), in the base's units and signs
         return np.asarray(lon_u, dtype=float), np.asarray(lat_u, dtype=float)
-    transformer = Transformer.from_crs(base, target)  # authority axis order on both sides
-    p0, p1 = transformer.transform(b0, b1, errcheck=True)
-    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
+    # authority axis order on both sides
+    p0, p1 = _transform(Transformer.from_crs(base, target), b0, b1, target)
     if target.axis_info[0].direction in ("north", "south"):
         return p1, p0
     return p0, p1
@@ -584,9 +648,12 @@ def to_mars_geographic(gdf: Any) -> Any:
 
     def _convert(coords: FloatArray) -> FloatArray:
         lon, lat = to_mars_lonlat(coords[:, 0], coords[:, 1], source)
-        return np.column_stack([lon, lat])
+        return np.column_stack([lon, lat, *coords[:, 2:].T])  # elevation passes through
 
-    geoms = shapely.transform(np.asarray(out.geometry.values, dtype=object), _convert)
+    # include_z=None keeps each geometry's own dimensionality (2-D or with elevation)
+    geoms = shapely.transform(
+        np.asarray(out.geometry.values, dtype=object), _convert, include_z=None
+    )
     if hasattr(out, "set_geometry"):
         out = out.set_geometry(list(geoms), crs=MARS_GEOGRAPHIC)
         return out

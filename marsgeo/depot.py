@@ -24,7 +24,7 @@ import pandas as pd
 from marsgeo._io import PathLike, existing_file, read_vector
 from marsgeo._validate import check_points, check_unique_ids
 from marsgeo.crs import MARS_GEOGRAPHIC, require_mars_crs, to_mars_lonlat
-from marsgeo.errors import CatalogueError, CRSError, DataFileError, raise_collected
+from marsgeo.errors import CatalogueError, CoordinateError, DataFileError, raise_collected
 from marsgeo.sols import sol_span_utc, sol_to_utc
 
 __all__ = ["SAMPLE_TYPES", "load_depot", "read_tubes", "sources", "validate_tubes"]
@@ -190,21 +190,19 @@ def validate_tubes(tubes: Any, *, name: str = "tubes") -> gpd.GeoDataFrame:
     marsgeo.errors.CRSError, marsgeo.errors.CatalogueError, marsgeo.errors.CoordinateError
     """
     if hasattr(tubes, "index"):
-        raise_collected(
-            CatalogueError, check_unique_ids(tubes.index, name=f"{name} tube_id"), what=name
-        )
+        raise_collected(CatalogueError, check_unique_ids(tubes.index, name="tube_id"), what=name)
     out = check_points(tubes, name=name)
     problems = []
     if "sample_type" in out.columns:
         bad = ~out["sample_type"].isin(SAMPLE_TYPES) & out["sample_type"].notna()
         if bad.any():
-            problems.append(
-                f"sample_type {sorted(set(out.loc[bad, 'sample_type']))} not one of {SAMPLE_TYPES}"
-            )
-    for col in [c for c in out.columns if c.endswith("_confidence")]:
+            found = sorted({repr(v) for v in out.loc[bad, "sample_type"]})
+            problems.append(f"sample_type {', '.join(found)} not one of {SAMPLE_TYPES}")
+    for col in [c for c in out.columns if str(c).endswith("_confidence")]:
         bad = ~out[col].isin(_CONFIDENCE) & out[col].notna() & (out[col] != "")
         if bad.any():
-            problems.append(f"{col} {sorted(set(out.loc[bad, col]))} not one of {_CONFIDENCE}")
+            found = sorted({repr(v) for v in out.loc[bad, col]})
+            problems.append(f"{col} {', '.join(found)} not one of {_CONFIDENCE}")
     raise_collected(CatalogueError, problems, what=name)
     out.index.name = "tube_id"
     return out
@@ -231,7 +229,7 @@ def read_tubes(
     path: PathLike,
     *,
     crs: Any = None,
-    id_col: str = "tube_id",
+    id_col: str | None = None,
     lon_col: str | None = None,
     lat_col: str | None = None,
     layer: str | int | None = None,
@@ -249,7 +247,9 @@ def read_tubes(
         west-positive columns. For a vector file it *relabels* the file (needed for Mars
         GeoJSON tagged CRS84); by default the file's own CRS is used and must be a Mars CRS.
     id_col
-        Column holding the tube ids. If absent, tubes are numbered 1..n in file order.
+        Column holding the tube ids. By default ``tube_id`` if the file has it, otherwise the
+        tubes are numbered 1..n in file order. Ids that are all plain whole numbers become
+        integers; any other ids (``"007"``, ``"A"``) are kept as text.
     lon_col, lat_col
         CSV columns; by default the first of ``lon, longitude, lon_e, x`` (and ``lat,
         latitude, lat_c, y``), case-insensitive.
@@ -272,24 +272,43 @@ def read_tubes(
         Missing columns, duplicate ids, non-point geometry, NaN or out-of-range coordinates.
     """
     p = existing_file(path)
+    wanted = id_col or "tube_id"
     if p.suffix.lower() in (".csv", ".txt", ".tsv"):
-        gdf = _read_csv_tubes(p, crs=crs, lon_col=lon_col, lat_col=lat_col)
+        gdf = _read_csv_tubes(p, crs=crs, lon_col=lon_col, lat_col=lat_col, id_col=wanted)
     else:
         gdf = read_vector(p, crs=crs, layer=layer)
-    if id_col in gdf.columns:
-        gdf = gdf.set_index(id_col)
-    elif gdf.index.name != id_col:
-        gdf.index = pd.RangeIndex(1, len(gdf) + 1, name=id_col)
+    if wanted in gdf.columns:
+        gdf = gdf.set_index(_ids(gdf[wanted]))
+    elif id_col is not None:
+        have = [c for c in gdf.columns if c != gdf.geometry.name]
+        msg = f"id_col={id_col!r} is not a column of {p.name}; it has {have}."
+        raise CatalogueError(msg)
+    else:
+        gdf.index = pd.RangeIndex(1, len(gdf) + 1)
     gdf.index.name = "tube_id"
     return validate_tubes(gdf, name=f"tubes in {p.name}")
 
 
+def _ids(values: pd.Series) -> pd.Index:
+    """Make tube ids: integers when every id is a plain whole number, else text as written."""
+    text = values.astype("string")
+    if text.notna().all() and text.str.fullmatch(r"-?(0|[1-9][0-9]*)").all():
+        raw = text.astype("int64").to_numpy()
+    elif pd.api.types.is_numeric_dtype(values):
+        raw = values.to_numpy()
+    else:
+        raw = values.astype(object).to_numpy()
+    index: pd.Index = pd.Index(raw, name="tube_id")
+    return index
+
+
 def _read_csv_tubes(
-    p: Path, *, crs: Any, lon_col: str | None, lat_col: str | None
+    p: Path, *, crs: Any, lon_col: str | None, lat_col: str | None, id_col: str
 ) -> gpd.GeoDataFrame:
     source = require_mars_crs(MARS_GEOGRAPHIC if crs is None else crs)
     try:
-        df = pd.read_csv(p, sep="\t" if p.suffix.lower() == ".tsv" else ",")
+        # ids stay text until _ids decides: "007" and "7" are different tubes
+        df = pd.read_csv(p, sep="\t" if p.suffix.lower() == ".tsv" else ",", dtype={id_col: str})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         msg = f"path={str(p)!r} cannot be read as CSV ({exc}); check the file."
         raise DataFileError(msg) from exc
@@ -301,14 +320,19 @@ def _read_csv_tubes(
     except (ValueError, TypeError) as exc:
         msg = f"columns {xcol!r}/{ycol!r} of {p.name} hold non-numbers ({exc}); fix the file."
         raise CatalogueError(msg) from exc
+    if not source.is_projected:
+        wild = np.isfinite(x) & (np.abs(x) > 360.0)
+        if wild.any():
+            msg = (
+                f"column {xcol!r} of {p.name} has longitudes {sorted(set(x[wild].tolist()))[:5]} "
+                "outside -360..360; check the column, or pass crs= for projected coordinates."
+            )
+            raise CoordinateError(msg)
     finite = np.isfinite(x) & np.isfinite(y)
     lon = np.full_like(x, np.nan)
     lat = np.full_like(y, np.nan)
     if finite.any():
-        try:
-            lon[finite], lat[finite] = to_mars_lonlat(x[finite], y[finite], source)
-        except CRSError:
-            raise
+        lon[finite], lat[finite] = to_mars_lonlat(x[finite], y[finite], source)
     df = df.drop(columns=[xcol, ycol]).assign(lon=lon, lat=lat)
     # latitude outside -90..90 must reach validation untouched, not be "converted"
     raw_geographic = not source.is_projected

@@ -314,7 +314,8 @@ def _pairs_frame(
             f"{name}_from": ids[i],
             f"{name}_to": ids[j],
             "distance_m": dist,
-            "azimuth_deg": np.mod(az, 360.0),
+            # two points at the same place have no direction between them
+            "azimuth_deg": np.where(dist > 0, np.mod(az, 360.0), np.nan),
         },
         index=pd.RangeIndex(len(i), name="pair_id"),
     )
@@ -367,10 +368,14 @@ def pairwise_distances(
             # distances first with the fast kernel, azimuths only for the pairs kept
             block = pts.rows(rows, slice(0, n))
             d = block[i - rows.start, j]
-            m = d <= max_distance_m
+            # pre-filter loosely: the kernel and Karney differ in the last few digits
+            m = d <= max_distance_m * (1 + 1e-9) + 1e-9
             i, j = i[m], j[m]
         az, _, d = g.inv(lon[i], lat[i], lon[j], lat[j])
         d, az = np.asarray(d), np.asarray(az)
+        if max_distance_m is not None:  # then exactly, on the distances reported
+            m = d <= max_distance_m
+            i, j, d, az = i[m], j[m], d[m], az[m]
         keep_i.append(i)
         keep_j.append(j)
         keep_d.append(d)

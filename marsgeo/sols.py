@@ -243,7 +243,8 @@ def format_lmst(hours: float) -> str:
     >>> format_lmst(13.5)
     '13:30:00'
     """
-    total = round(hours * 3600.0)
+    # a time just before midnight rounds to 23:59:59, never to 24:00:00 of the same sol
+    total = min(round(hours * 3600.0), 86_399)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
@@ -269,7 +270,11 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
     >>> sol_to_utc(653, "13:38:22").date().isoformat()
     '2022-12-21'
     """
-    if isinstance(sol, bool) or not float(sol).is_integer():
+    try:
+        whole = not isinstance(sol, bool) and float(sol).is_integer()
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole or abs(float(sol)) > 1_000_000:
         msg = f"sol={sol!r} is not a whole sol number; pass an integer such as 653."
         raise InputError(msg)
     hours = parse_lmst(lmst)
@@ -277,8 +282,11 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
     msd_rel = (int(sol) + M2020_SOL0_MSD - 44_796) + hours / 24.0 - M2020_LMST_LON_E / 360.0
     dt_j2000 = (msd_rel + 0.0009626) * _SOL_DAYS + 4.5
     tt_unix_s = (dt_j2000 + _J2000_MINUS_UNIX_DAYS) * 86_400.0
-    guess = datetime.fromtimestamp(tt_unix_s - 69.184, tz=UTC)
-    utc_s = tt_unix_s - _tt_minus_utc_s(guess)
+    # TT - UTC depends on the UTC we are solving for: iterate (it settles in two steps,
+    # also within seconds of a leap second)
+    utc_s = tt_unix_s - 69.184
+    for _ in range(3):
+        utc_s = tt_unix_s - _tt_minus_utc_s(datetime.fromtimestamp(utc_s, tz=UTC))
     return pd.Timestamp(datetime.fromtimestamp(utc_s, tz=UTC))
 
 

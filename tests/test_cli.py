@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 import marsgeo
 from marsgeo.cli import main
 
-from .reference import TUBE_NAMES
+from .reference import TUBE_NAMES, reference_nearest_m
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -63,7 +64,16 @@ def test_tubes_geojson_reads_back_as_mars(tmp_path: Path, depot: gpd.GeoDataFram
 def test_distances_nearest_summary() -> None:
     code, out, _ = run("distances")
     assert code == 0
-    assert "min 5.50 m" in out and "max 20.12 m" in out
+    ref = reference_nearest_m()  # independent haversine on the reference coordinates
+    assert f"min {min(ref):.2f} m" in out and f"max {max(ref):.2f} m" in out
+
+
+def test_output_survives_an_ascii_terminal() -> None:
+    exe = Path(sys.executable).with_name("marsgeo")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([str(exe), "tubes"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "Ats\\xe1" in done.stdout  # "Atsá", escaped rather than crashing
 
 
 def test_distances_matrix_csv_is_symmetric() -> None:

@@ -202,19 +202,53 @@ def test_from_mars2020_local_equirectangular() -> None:
     assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
 
 
-@pytest.mark.parametrize("code", ["IAU_2015:49911", "IAU_2015:49912"])
-def test_from_projected_on_the_ellipsoid(code: str) -> None:
-    # Project from the CRS's own base (a pipeline PROJ gets right), then come back.
-    proj = CRS(code)
-    base = proj.geodetic_crs
-    if base.coordinate_system.name == "spherical":  # 49912: planetocentric base
-        lat_base = LAT_C
-    else:  # 49911: planetographic base
-        lat_base = float(mcrs.ocentric_to_ographic_lat(LAT_C))
-    lon_base = 360.0 - LON_E if base.axis_info[1].direction == "west" else LON_E
-    x, y = Transformer.from_crs(base, proj).transform(lat_base, lon_base)
-    lon, lat = mcrs.to_mars_lonlat([x], [y], proj)
-    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-8)
+def test_from_projected_planetographic_west_formula() -> None:
+    # 49911: equirectangular on the ellipsoid, x axis pointing west: x = -a * lon_E,
+    # y = a * planetographic latitude (radians), computed here without PROJ
+    lat_g = math.degrees(math.atan((A / B) ** 2 * math.tan(math.radians(LAT_C))))
+    x, y = -A * math.radians(LON_E), A * math.radians(lat_g)
+    lon, lat = mcrs.to_mars_lonlat([x], [y], "IAU_2015:49911")
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
+    fx, fy = mcrs.from_mars_lonlat([LON_E], [LAT_C], "IAU_2015:49911")
+    assert (float(fx[0]), float(fy[0])) == pytest.approx((x, y), abs=1e-6)
+
+
+def test_from_projected_planetocentric_ellipsoid_uses_projs_convention() -> None:
+    # 49912: PROJ reads y as a * geodetic latitude, then converts to planetocentric. (Files
+    # made with the ISIS convention y = a * planetocentric latitude would come out 0.2 deg off;
+    # the Mars CRS page of the docs says so.)
+    lat_g = math.degrees(math.atan((A / B) ** 2 * math.tan(math.radians(LAT_C))))
+    x, y = A * math.radians(LON_E), A * math.radians(lat_g)
+    lon, lat = mcrs.to_mars_lonlat([x], [y], "IAU_2015:49912")
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((LON_E, LAT_C), abs=1e-9)
+
+
+def test_rotated_pole_and_shifted_longitude_go_through_proj() -> None:
+    ob = "+proj=ob_tran +o_proj=longlat +o_lat_p=40 +R=3396190 +type=crs"
+    lon, lat = mcrs.to_mars_lonlat([77.4509], [18.4446], ob)
+    # PROJ's own answer for the rotated pole, not the input numbers read as lon/lat
+    assert (float(lon[0]), float(lat[0])) == pytest.approx((96.7673, 21.1778), abs=1e-4)
+    lon, _ = mcrs.to_mars_lonlat([77.4509], [18.4446], "+proj=longlat +lon_0=90 +R=3396190")
+    assert float(lon[0]) == pytest.approx(167.4509)
+    back = mcrs.from_mars_lonlat(*mcrs.to_mars_lonlat([10.0], [20.0], ob), ob)
+    assert (float(back[0][0]), float(back[1][0])) == pytest.approx((10.0, 20.0), abs=1e-9)
+
+
+def test_geocentric_and_out_of_domain_are_refused() -> None:
+    with pytest.raises(CRSError, match="Geocentric CRS; marsgeo takes geographic or projected"):
+        mcrs.to_mars_lonlat([1.0], [2.0], "+proj=geocent +R=3396190 +type=crs")
+    laea = "+proj=laea +R=3396190 +lat_0=18 +lon_0=77 +type=crs"
+    with pytest.raises(CoordinateError, match="outside the projection's domain"):
+        mcrs.to_mars_lonlat([0.0, 1e9], [0.0, 1e9], laea)
+
+
+def test_elevation_survives_conversion() -> None:
+    src = gpd.GeoSeries(
+        [Point(360.0 - LON_E, 18.6487, -2569.9), Point(1.0, 2.0)], crs="IAU_2015:49901"
+    )
+    out = mcrs.to_mars_geographic(src)
+    assert out.has_z.tolist() == [True, False]
+    assert out.iloc[0].z == -2569.9
 
 
 def test_to_mars_geographic_converts_every_geometry_and_keeps_input() -> None:

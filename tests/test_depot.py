@@ -174,6 +174,58 @@ def test_read_geopackage_in_a_projected_mars_crs(tmp_path: Path, depot: gpd.GeoD
     assert np.allclose(got.geometry.y, depot.geometry.y, atol=1e-10)
 
 
+@pytest.mark.parametrize(
+    "code", ["IAU_2015:49901", "IAU_2015:49902", "IAU_2015:49911", "IAU_2015:49912"]
+)
+@pytest.mark.parametrize("ext", ["gpkg", "fgb"])
+def test_files_in_the_ellipsoid_families_read_back_in_place(
+    tmp_path: Path, code: str, ext: str
+) -> None:
+    # GDAL stores these as WKT1, which loses west axes and spherical coordinate systems
+    x, y = mcrs.from_mars_lonlat([LANDING[0]], [LANDING[1]], code)
+    path = tmp_path / f"t.{ext}"
+    gpd.GeoDataFrame({"tube_id": [1]}, geometry=[Point(x[0], y[0], -2569.9)], crs=code).to_file(
+        path
+    )
+    got = marsgeo.read_tubes(path)
+    assert (got.geometry.x[1], got.geometry.y[1]) == pytest.approx(LANDING, abs=1e-9)
+    assert got.geometry.iloc[0].z == pytest.approx(-2569.9)  # elevation kept
+
+
+def test_shapefile_on_the_ellipsoid_is_refused_not_guessed(tmp_path: Path) -> None:
+    x, y = mcrs.from_mars_lonlat([LANDING[0]], [LANDING[1]], "IAU_2015:49901")
+    path = tmp_path / "t.shp"
+    gpd.GeoDataFrame({"tube_id": [1]}, geometry=[Point(x[0], y[0])], crs="IAU_2015:49901").to_file(
+        path
+    )
+    with pytest.raises(CRSError, match=r"kept no CRS code.*crs=\.\.\."):
+        marsgeo.read_tubes(path)
+    got = marsgeo.read_tubes(path, crs="IAU_2015:49901")
+    assert (got.geometry.x[1], got.geometry.y[1]) == pytest.approx(LANDING, abs=1e-9)
+
+
+def test_ids_keep_their_spelling_and_id_col_is_checked(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "tube_id,lon,lat\n007,77.4,18.4\n07,77.5,18.5\n")
+    assert marsgeo.read_tubes(p).index.tolist() == ["007", "07"]
+    with pytest.raises(CatalogueError, match=r"id_col='nmae' is not a column.*\['tube_id'"):
+        marsgeo.read_tubes(p, id_col="nmae")
+    q = _csv(tmp_path, "code,lon,lat\nA,77.4,18.4\n", name="named.csv")
+    assert marsgeo.read_tubes(q, id_col="code").index.tolist() == ["A"]
+
+
+def test_longitudes_out_of_range_are_refused(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "tube_id,lon,lat\n1,437.4,18.4\n")
+    with pytest.raises(CoordinateError, match=r"437.4.*-360..360"):
+        marsgeo.read_tubes(p)
+
+
+def test_error_messages_name_the_file_once(tmp_path: Path) -> None:
+    p = _csv(tmp_path, "tube_id,lon,lat\n,77.4,18.4\n2,77.5,18.5\n", name="holes.csv")
+    with pytest.raises(CatalogueError) as info:
+        marsgeo.read_tubes(p)
+    assert str(info.value).count("holes.csv") == 1
+
+
 def test_read_geojson_tagged_crs84_needs_explicit_relabel(tmp_path: Path) -> None:
     path = tmp_path / "mmgis.geojson"
     gpd.GeoDataFrame({"tube_id": [1]}, geometry=[Point(77.4, 18.45)], crs="OGC:CRS84").to_file(
@@ -242,3 +294,10 @@ def test_validate_tubes_refuses_non_points_and_unknown_types(depot: gpd.GeoDataF
     typo.loc[3, "sample_type"] = "ignoeus"
     with pytest.raises(CatalogueError, match="ignoeus"):
         marsgeo.validate_tubes(typo)
+    mixed = depot.astype({"sample_type": object})
+    mixed.loc[3, "sample_type"] = 7
+    mixed.loc[4, "sample_type"] = "x"
+    with pytest.raises(CatalogueError, match="not one of"):  # not a TypeError from sorting
+        marsgeo.validate_tubes(mixed)
+    numbered = depot.rename(columns={"name": 0})
+    assert len(marsgeo.validate_tubes(numbered)) == 10  # non-text column names are fine

@@ -137,6 +137,36 @@ def test_pairwise_max_distance_and_blocks(monkeypatch: pytest.MonkeyPatch) -> No
     assert np.allclose(nn_small, dm.min(axis=1))
 
 
+def test_max_distance_is_exact_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import marsgeo.distance as mdist
+
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(77.0, 77.1, 300), rng.uniform(18.4, 18.5, 300)
+    full = marsgeo.pairwise_distances(points(lon, lat))
+    monkeypatch.setattr(mdist, "_BLOCK_PAIRS", 1000)
+    for limit in full["distance_m"].sample(20, random_state=1):
+        got = marsgeo.pairwise_distances(points(lon, lat), max_distance_m=float(limit))
+        assert (got["distance_m"] <= limit).all()
+        assert len(got) == (full["distance_m"] <= limit).sum()  # pairs at the limit are kept
+
+
+def test_zero_distance_has_no_azimuth() -> None:
+    pts = points([77.4, 77.4, 77.5], [18.4, 18.4, 18.5])
+    pairs = marsgeo.pairwise_distances(pts)
+    same = pairs[(pairs["tube_id_from"] == 0) & (pairs["tube_id_to"] == 1)].iloc[0]
+    assert same["distance_m"] == 0 and np.isnan(same["azimuth_deg"])
+    assert pairs["azimuth_deg"].notna().sum() == 2
+
+
+def test_index_must_be_flat_and_complete(depot: gpd.GeoDataFrame) -> None:
+    multi = depot.set_index([depot.index, depot["name"]])
+    with pytest.raises(CatalogueError, match="2 levels"):
+        marsgeo.distance_matrix(multi)
+    holes = depot.set_axis([1, 2, 3, 4, 5, 6, 7, 8, 9, np.nan])
+    with pytest.raises(CatalogueError, match="missing"):
+        marsgeo.distance_matrix(holes)
+
+
 def test_spacing_violations(depot: gpd.GeoDataFrame) -> None:
     assert marsgeo.spacing_violations(depot, min_spacing_m=5.0).empty
     close = marsgeo.spacing_violations(depot, min_spacing_m=6.0)
@@ -173,6 +203,11 @@ def test_planetographic_input_gives_the_same_distances(depot: gpd.GeoDataFrame) 
     a = marsgeo.nearest_neighbours(west)["distance_m"].to_numpy()
     b = marsgeo.nearest_neighbours(depot)["distance_m"].to_numpy()
     assert np.allclose(a, b, rtol=1e-3)  # sphere vs ellipsoid body, same places
+    # and the places themselves are the same (a mirrored layout would have equal distances)
+    lines = marsgeo.nearest_neighbours(west)
+    starts = np.array([ln.coords[0] for ln in lines.geometry])
+    assert np.allclose(starts[:, 0], depot.geometry.x, atol=1e-9)
+    assert np.allclose(starts[:, 1], depot.geometry.y, atol=1e-9)
 
 
 @pytest.mark.parametrize(

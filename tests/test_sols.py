@@ -77,6 +77,18 @@ def test_leap_seconds_are_applied() -> None:
     assert (after - before) * sols.SOL_S == pytest.approx(2 * 86_400 + 1, abs=1e-3)
 
 
+def test_inverse_is_exact_next_to_a_leap_second() -> None:
+    # 1999-01-01T00:00:02Z is two seconds after the leap second of 1998-12-31
+    t = sols.utc_to_sol("1999-01-01T00:00:02Z")
+    back = sols.sol_to_utc(t.sol, t.lmst_hours)
+    assert abs((back - pd.Timestamp("1999-01-01T00:00:02Z")).total_seconds()) < 1e-3
+
+
+def test_just_before_midnight_is_not_2400() -> None:
+    t = sols.utc_to_sol(sols.sol_to_utc(653, 23.99999))
+    assert t.sol == 653 and t.lmst == "23:59:59"
+
+
 def test_naive_and_aware_times_agree() -> None:
     aware = pd.Timestamp("2022-12-21T10:15:36-07:00")
     assert sols.utc_to_sol(aware) == sols.utc_to_sol("2022-12-21T17:15:36")
@@ -94,6 +106,8 @@ def test_lmst_text_round_trip() -> None:
         (lambda: sols.parse_lmst("13:75:00"), "minutes or seconds"),
         (lambda: sols.parse_lmst(25.0), "outside"),
         (lambda: sols.sol_to_utc(653.5), "whole sol"),  # type: ignore[arg-type]
+        (lambda: sols.sol_to_utc(None), "sol=None"),  # type: ignore[arg-type]
+        (lambda: sols.sol_to_utc(1e20), "whole sol"),  # type: ignore[arg-type]
         (lambda: sols.mars_sol_date("yesterday-ish"), "ISO 8601"),
         (lambda: sols.mars_sol_date("1960-01-01"), "before 1972"),
         (lambda: sols.lmst_hours("2022-01-01", lon_e=float("nan")), "lon_e"),
