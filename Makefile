@@ -42,7 +42,7 @@ docs: $(VENV)/.installed-test
 test: lint typecheck pytest docs
 
 bench: $(VENV)/.installed-run
-	$(BIN)/python bench/bench_distance.py
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; echo; done
 
 clean:
 	rm -rf $(VENV) site build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -55,7 +55,7 @@ COG_ENV = {
     "VSI_CACHE": "TRUE",
 }
 #: GDAL block cache while marsgeo reads [bytes]: bounded so windowed work stays small.
-GDAL_CACHE_BYTES = 64 * 2**20
+GDAL_CACHE_BYTES = 16 * 2**20  # each block is read once: a cache buys nothing
 SYNTHETIC_TAG = "MARSGEO_SYNTHETIC"
 _RESAMPLING = {r.name: r for r in Resampling}
 

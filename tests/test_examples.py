@@ -35,3 +35,21 @@ def test_depot_distances_example(tmp_path: Path) -> None:
     lon, lat = np.array(TUBE_LONLAT).T
     assert matrix.shape == (10, 10)
     assert matrix.loc[3, "4"] == round(float(haversine_m(lon[2], lat[2], lon[3], lat[3])), 3)
+
+
+def test_depot_terrain_example(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "depot_terrain.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SYNTHETIC terrain")
+    table = pd.read_csv(tmp_path / "terrain.csv", index_col=0)
+    assert len(table) == 10 and (table["terrain"] == "SYNTHETIC").all()
+    assert (table["slope_deg"] < 5).all()
+    hs = marsgeo.basemap.read_raster(tmp_path / "hillshade.tif")
+    assert hs.synthetic and 0 <= float(np.nanmin(hs.data)) <= float(np.nanmax(hs.data)) <= 1
+    hazards = gpd.read_file(tmp_path / "hazards.gpkg", layer="hazards")
+    assert len(hazards) > 0 and marsgeo.crs.is_mars_crs(hazards.crs)
