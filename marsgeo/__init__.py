@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
-from marsgeo import basemap, crs, errors, sols
+from marsgeo import basemap, crs, errors, routing, sols
 from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
 from marsgeo.distance import (
     distance_matrix,
@@ -24,6 +24,7 @@ from marsgeo.distance import (
     spacing_violations,
 )
 from marsgeo.jezero import jezero_features, read_outline
+from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
 
 try:
     __version__ = version("marsgeo")
@@ -31,6 +32,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "HelicopterSpec",
+    "PickupPlan",
     "__version__",
     "basemap",
     "crs",
@@ -42,8 +45,10 @@ __all__ = [
     "load_depot",
     "nearest_neighbours",
     "pairwise_distances",
+    "plan_pickup",
     "read_outline",
     "read_tubes",
+    "routing",
     "show_versions",
     "sols",
     "sources",

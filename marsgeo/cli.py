@@ -134,6 +134,64 @@ def _cmd_distances(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _lonlat_arg(text: str) -> tuple[float, float]:
+    try:
+        lon, lat = (float(v) for v in text.replace(" ", "").split(","))
+    except ValueError:
+        msg = f"--lander {text!r} is not LON,LAT; write e.g. --lander 77.4096,18.4524"
+        raise argparse.ArgumentTypeError(msg) from None
+    return lon, lat
+
+
+def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE, HelicopterSpec
+
+    tubes = _catalogue(args)
+    lander = args.lander
+    if lander is None:
+        lander = ASSUMED_LANDER
+        print(f"marsgeo plan: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
+    overrides: dict[str, Any] = {}
+    if args.range is not None:
+        overrides["range_m"] = args.range
+    if args.flights_per_sol is not None:
+        overrides["flights_per_sol"] = args.flights_per_sol
+    if args.max_relays is not None:
+        overrides["max_relays"] = args.max_relays
+    spec = HelicopterSpec(**overrides)
+    hazard = None
+    if args.dtm is not None:
+        from marsgeo.basemap import load_dtm
+
+        hazard = load_dtm(None if args.dtm == "synthetic" else args.dtm)
+    plan = marsgeo.plan_pickup(
+        tubes, lander=lander, helicopters=args.helicopters, spec=spec, hazard=hazard
+    )
+    if args.format == "table":
+        out.write(plan.summary() + "\n\n")
+        _emit(
+            plan.trips,
+            "table",
+            out,
+            table_columns=[
+                "tube_id",
+                "helicopter",
+                "trip",
+                "first_sol",
+                "last_sol",
+                "flights",
+                "relays",
+                "flight_m",
+                "needed_range_m",
+            ],
+        )
+    elif args.format == "geojson":
+        _emit(plan.legs, "geojson", out)
+    else:
+        _emit(plan.legs, args.format, out)
+    return 0
+
+
 def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
     info = marsgeo.versions()
     if args.format == "json":
@@ -196,6 +254,34 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_distances)
 
     p = sub.add_parser(
+        "plan",
+        help="plan the helicopter pickup of the tubes",
+        description="Plan which helicopter picks up which tube on which sol: fewest sols, "
+        "then the least flight for the busiest helicopter. Tables show the schedule; "
+        "csv/json/geojson give every leg.",
+    )
+    catalogue_opts(p)
+    p.add_argument(
+        "--lander",
+        type=_lonlat_arg,
+        metavar="LON,LAT",
+        help="lander position (default: an ASSUMED point 150 m ESE of the depot; no lander "
+        "position was published)",
+    )
+    p.add_argument("--helicopters", type=int, default=2, help="number of helicopters (2)")
+    p.add_argument("--range", type=float, metavar="M", help="range of one flight [m] (700)")
+    p.add_argument(
+        "--flights-per-sol", type=int, metavar="N", help="flights per helicopter per sol (2)"
+    )
+    p.add_argument("--max-relays", type=int, metavar="N", help="relay landings each way (3)")
+    p.add_argument(
+        "--dtm",
+        metavar="PATH|URL|synthetic",
+        help="avoid hazardous terrain from this DTM ('synthetic': marsgeo's labelled one)",
+    )
+    p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser(
         "info",
         help="versions of marsgeo, PROJ, GDAL; Mars CRS availability",
         description="Print versions and check that PROJ has the IAU Mars CRSs.",
@@ -218,7 +304,10 @@ def main(
             reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
-        code: int = args.func(args, out)
+        if args.func is _cmd_plan:
+            code: int = _cmd_plan(args, out, err)
+        else:
+            code = args.func(args, out)
     except MarsGeoError as exc:
         first = str(exc).splitlines()
         detail = " ".join(line.strip() for line in first)

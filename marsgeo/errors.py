@@ -16,6 +16,8 @@ __all__ = [
     "DataFileError",
     "InputError",
     "MarsGeoError",
+    "PlanningError",
+    "UnreachableError",
 ]
 
 
@@ -41,6 +43,14 @@ class CatalogueError(InputError):
 
 class DataFileError(MarsGeoError, OSError):
     """A file cannot be read, or does not hold what it should."""
+
+
+class PlanningError(InputError):
+    """A pickup plan cannot be made from these inputs (e.g. a tube inside a no-fly zone)."""
+
+
+class UnreachableError(PlanningError):
+    """Some tubes cannot be reached by any allowed flight; the message gives the range needed."""
 
 
 def raise_collected(error: type[MarsGeoError], problems: Iterable[str], *, what: str) -> None:

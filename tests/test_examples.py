@@ -53,3 +53,22 @@ def test_depot_terrain_example(tmp_path: Path) -> None:
     assert hs.synthetic and 0 <= float(np.nanmin(hs.data)) <= float(np.nanmax(hs.data)) <= 1
     hazards = gpd.read_file(tmp_path / "hazards.gpkg", layer="hazards")
     assert len(hazards) > 0 and marsgeo.crs.is_mars_crs(hazards.crs)
+
+
+def test_pickup_plan_example(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "pickup_plan.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ASSUMPTION" in done.stdout and "SYNTHETIC" in done.stdout
+    schedule = pd.read_csv(tmp_path / "schedule.csv", index_col=0)
+    assert sorted(schedule.index) == list(range(1, 11))
+    legs = gpd.read_file(tmp_path / "plan.gpkg", layer="legs")
+    assert marsgeo.crs.is_mars_crs(legs.crs)
+    flights = legs[legs["kind"].str.startswith("flight")]
+    assert (flights["distance_m"] <= 700).all()
+    spots = gpd.read_file(tmp_path / "plan.gpkg", layer="spots")
+    assert "ASSUMPTION" in spots.loc[spots["kind"] == "lander", "note"].iloc[0]

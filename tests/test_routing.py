@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+import itertools
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point, Polygon
+
+import marsgeo
+from marsgeo import _optimise
+from marsgeo import basemap as bm
+from marsgeo import crs as mcrs
+from marsgeo.errors import CRSError, InputError, PlanningError, UnreachableError
+from marsgeo.routing import ASSUMED_LANDER, HelicopterSpec, plan_pickup
+
+
+def brute_force(flights, dist, helicopters, f):  # type: ignore[no-untyped-def]
+    """Every assignment of trips to helicopters: (fewest sols, least busiest distance)."""
+    best = None
+    for a in itertools.product(range(helicopters), repeat=len(flights)):
+        fl = [0] * helicopters
+        d = [0.0] * helicopters
+        for i, h in enumerate(a):
+            fl[h] += flights[i]
+            d[h] += dist[i]
+        key = (max(math.ceil(x / f) for x in fl), max(d))
+        if best is None or key[0] < best[0] or (key[0] == best[0] and key[1] < best[1] - 1e-9):
+            best = key
+    return best
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([2, 2, 2, 4, 6, 8]), st.floats(5, 2000)), min_size=1, max_size=7
+    ),
+    st.integers(1, 3),
+    st.integers(1, 5),
+)
+def test_optimum_matches_brute_force(
+    trips: list[tuple[int, float]], helicopters: int, f: int
+) -> None:
+    flights = [t[0] for t in trips]
+    dist = [t[1] for t in trips]
+    a = _optimise.assign(flights, dist, helicopters, f)
+    sols, busiest = brute_force(flights, dist, helicopters, f)
+    assert a.sols == sols
+    assert a.busiest_m == pytest.approx(busiest, abs=1e-6)
+    assert a.sols_proven and a.busiest_proven
+    assert sorted(i for g in a.groups for i in g) == list(range(len(trips)))
+    assert a.sols_lower_bound <= a.sols
+
+
+@pytest.mark.parametrize("n", [100, 1000])
+def test_large_catalogues_are_proven_quickly(n: int) -> None:
+    rng = np.random.default_rng(n)
+    flights = rng.choice([2, 2, 2, 4], size=n).tolist()
+    dist = rng.uniform(50, 1400, size=n).tolist()
+    a = _optimise.assign(flights, dist, 2, 2)
+    # independent bound: total flights over total flight capacity per sol
+    assert a.sols == math.ceil(sum(flights) / 4) and a.sols_proven
+    assert a.busiest_m - sum(dist) / 2 <= 1.0 and a.busiest_proven
+    loads = [sum(flights[i] for i in g) for g in a.groups]
+    assert max(loads) <= a.sols * 2
+
+
+def test_bin_packing_infeasibility_is_proven() -> None:
+    # three trips of 6 flights on two helicopters, 2 flights a sol: 9 flights a helicopter
+    # would fit 18 in total, but no helicopter can take 1.5 trips: 6 sols, not 5
+    a = _optimise.assign([6, 6, 6], [1.0, 1.0, 1.0], 2, 2)
+    assert a.sols_lower_bound == 5 and a.sols == 6 and a.sols_proven
+    assert _optimise.pack_feasible([6, 6, 6], 2, 10) is False
+
+
+# --- the Three Forks depot ---------------
+
+
+@pytest.fixture(scope="module")
+def depot() -> gpd.GeoDataFrame:
+    return marsgeo.load_depot()
+
+
+@pytest.fixture(scope="module")
+def plan(depot: gpd.GeoDataFrame) -> marsgeo.PickupPlan:
+    return plan_pickup(depot, lander=ASSUMED_LANDER)
+
+
+def test_depot_plan_is_the_proven_minimum(plan: marsgeo.PickupPlan) -> None:
+    # 10 tubes x 2 flights, 2 helicopters x 2 flights a sol: no plan beats 5 sols
+    assert plan.makespan_sols == plan.lower_bound_sols == 5
+    assert plan.is_optimal
+    assert sorted(plan.trips.index) == list(range(1, 11))  # every tube exactly once
+    assert plan.trips.groupby("helicopter").size().tolist() == [5, 5]
+    # the busiest helicopter's distance is the best of every split (independent brute force)
+    flights = plan.trips["flights"].tolist()
+    dist = plan.trips["flight_m"].tolist()
+    assert plan.busiest_flight_m == pytest.approx(brute_force(flights, dist, 2, 2)[1])
+
+
+def test_every_tube_picked_once_and_delivered(plan: marsgeo.PickupPlan) -> None:
+    legs = plan.legs
+    assert legs.crs == mcrs.MARS_GEOGRAPHIC
+    assert legs[legs.kind == "pickup"].tube_id.sort_values().tolist() == list(range(1, 11))
+    assert legs[legs.kind == "handover"].tube_id.sort_values().tolist() == list(range(1, 11))
+    for _, trip in legs.groupby(["helicopter", "trip"]):
+        kinds = trip["kind"].tolist()
+        assert kinds.index("pickup") < kinds.index("flight_back") < kinds.index("handover")
+
+
+def test_flights_within_range_and_per_sol(plan: marsgeo.PickupPlan) -> None:
+    flights = plan.legs[plan.legs.kind.str.startswith("flight")]
+    assert (flights["distance_m"] <= plan.spec.range_m).all()
+    per_sol = flights.groupby(["helicopter", "sol"]).size()
+    assert (per_sol <= plan.spec.flights_per_sol).all()
+    # distances are geodesic on Mars: recompute one flight independently
+    line = flights.geometry.iloc[0]
+    (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+    r = 3_396_190.0
+    p1, p2 = math.radians(y0), math.radians(y1)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(x1 - x0) / 2) ** 2
+    )
+    assert flights["distance_m"].iloc[0] == pytest.approx(2 * r * math.asin(math.sqrt(h)), rel=1e-6)
+    assert plan.total_flight_m == pytest.approx(flights["distance_m"].sum(), rel=1e-9)
+
+
+def test_landing_spots_keep_clear_of_other_tubes(
+    plan: marsgeo.PickupPlan, depot: gpd.GeoDataFrame
+) -> None:
+    spots = plan.spots[plan.spots.kind == "landing_spot"]
+    assert len(spots) == 10
+    for row in spots.itertuples():
+        d = marsgeo.geodesic_distance_m(
+            row.geometry.x, row.geometry.y, depot.geometry.x.to_numpy(), depot.geometry.y.to_numpy()
+        )
+        own = depot.index.get_loc(row.tube_id)
+        assert d[own] == pytest.approx(plan.spec.tube_standoff_m, abs=0.01)
+        assert (np.delete(d, own) >= plan.spec.tube_clearance_m - 1e-6).all()
+
+
+def test_assumed_lander_is_labelled(plan: marsgeo.PickupPlan) -> None:
+    lander = plan.spots[plan.spots.kind == "lander"].iloc[0]
+    assert "ASSUMPTION" in lander["note"]
+    assert any("ASSUMPTION" in a and "lander" in a for a in plan.assumptions)
+    assert "ASSUMPTION" in plan.summary()
+    given = plan_pickup(marsgeo.load_depot(), lander=(77.4096, 18.4523))
+    assert given.spots[given.spots.kind == "lander"].iloc[0]["note"] == "given"
+
+
+def _around(lon: float, lat: float, half_m: float, dx_m: float = 0.0) -> Polygon:
+    local = mcrs.local_crs(lon, lat)
+    inv = pyproj.Transformer.from_crs(local, mcrs.MARS_GEOGRAPHIC, always_xy=True)
+    xs = [dx_m - half_m, dx_m + half_m, dx_m + half_m, dx_m - half_m]
+    ys = [-half_m, -half_m, half_m, half_m]
+    return Polygon(zip(*inv.transform(xs, ys), strict=True))
+
+
+def test_no_leg_crosses_a_no_fly_zone(depot: gpd.GeoDataFrame, plan: marsgeo.PickupPlan) -> None:
+    # a 40 m square halfway between the lander and the depot
+    mid = ((ASSUMED_LANDER[0] + 77.40821) / 2, (ASSUMED_LANDER[1] + 18.45283) / 2)
+    zone = gpd.GeoSeries([_around(*mid, 20.0)], crs=mcrs.MARS_GEOGRAPHIC)
+    routed = plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=zone)
+    flights = routed.legs[routed.legs.kind.str.startswith("flight")]
+    assert not flights.intersects(zone.iloc[0]).any()
+    assert plan.legs[plan.legs.kind.str.startswith("flight")].intersects(zone.iloc[0]).any()
+    assert routed.total_flight_m > plan.total_flight_m  # the detour costs distance
+
+
+def test_flights_avoid_synthetic_hazards(depot: gpd.GeoDataFrame) -> None:
+    dtm = bm.synthetic_dtm()
+    hazards = bm.hazard_polygons(bm.hazard_mask(bm.slope_deg(dtm)))
+    far = (77.4160, 18.4510)  # east of the depot, beyond the synthetic craters
+    routed = plan_pickup(depot, lander=far, hazard=dtm)
+    flights = routed.legs[routed.legs.kind.str.startswith("flight")]
+    assert not flights.intersects(hazards.union_all()).any()
+    assert any("SYNTHETIC" in a for a in routed.assumptions)
+
+
+def _from_centroid(depot: gpd.GeoDataFrame, azimuth: float, dist_m: float) -> tuple[float, float]:
+    lon, lat, _ = mcrs.mars_geod().fwd(
+        depot.geometry.x.mean(), depot.geometry.y.mean(), azimuth, dist_m
+    )
+    return float(lon), float(lat)
+
+
+def test_relays_when_the_lander_is_far(depot: gpd.GeoDataFrame) -> None:
+    far = _from_centroid(depot, 90.0, 1800.0)  # 1.8 km east: 2 or 3 flights each way
+    routed = plan_pickup(depot, lander=far)
+    assert (routed.trips["relays"] >= 2).all()
+    flights = routed.legs[routed.legs.kind.str.startswith("flight")]
+    assert (flights["distance_m"] <= 700.0 + 1e-6).all()
+    assert (routed.spots.kind == "relay").sum() == routed.trips["relays"].sum()
+    per_sol = flights.groupby(["helicopter", "sol"]).size()
+    assert (per_sol <= 2).all()
+    with pytest.raises(UnreachableError, match=r"needs a range of \d+ m") as info:
+        plan_pickup(depot, lander=far, spec=HelicopterSpec(max_relays=0))
+    assert "out of reach of every tube" in str(info.value)
+
+
+def test_some_tubes_unreachable_skip(depot: gpd.GeoDataFrame) -> None:
+    # 705 m south of the centroid: the southern tubes (2, 1) are within 700 m of the pad,
+    # the northern witness tube (10, 32 m north of the centroid) is not
+    lander = _from_centroid(depot, 180.0, 705.0)
+    spec = HelicopterSpec(max_relays=0)
+    with pytest.raises(UnreachableError, match="tubes cannot be reached") as info:
+        plan_pickup(depot, lander=lander, spec=spec)
+    skipped = plan_pickup(depot, lander=lander, spec=spec, on_unreachable="skip")
+    assert len(skipped.unreachable) >= 1
+    assert set(skipped.unreachable.index).isdisjoint(skipped.trips.index)
+    assert (skipped.unreachable["needed_range_m"] > 700).all()
+    for tid in skipped.unreachable.index:
+        assert f"tube {tid!r}" in str(info.value)
+
+
+def test_risk_ordering_maximises_expected_value(depot: gpd.GeoDataFrame) -> None:
+    prio = {t: float(v) for t, v in zip(depot.index, [5, 1, 1, 3, 1, 8, 1, 2, 1, 0.5], strict=True)}
+    p = 0.05
+    risky = plan_pickup(depot, lander=ASSUMED_LANDER, priorities=prio, p_fail_flight=p)
+    q = 1 - p
+    total = 0.0
+    for _, trips in risky.trips.groupby("helicopter"):
+        ordered = trips.sort_values("trip")
+        values = [prio[t] for t in ordered.index]
+        fl = ordered["flights"].tolist()
+
+        def ev(order: tuple[int, ...], fl: list[int] = fl, values: list[float] = values) -> float:
+            done, s = 0, 0.0
+            for k in order:
+                done += fl[k]
+                s += values[k] * q**done
+            return s
+
+        got = ev(tuple(range(len(values))))
+        best = max(ev(o) for o in itertools.permutations(range(len(values))))
+        assert got == pytest.approx(best)
+        total += got
+    assert risky.expected_value == pytest.approx(total)
+    assert risky.max_value == pytest.approx(sum(prio.values()))
+    # the most valuable tube goes first for its helicopter
+    assert risky.trips.loc[6, "trip"] == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"helicopters": 0}, InputError, "helicopters=0"),
+        ({"helicopters": 1.5}, InputError, "helicopters=1.5"),
+        ({"spec": "fast"}, InputError, "HelicopterSpec"),
+        ({"p_fail_flight": 1.5}, InputError, "p_fail_flight"),
+        ({"lander": (float("nan"), 18.4)}, InputError, "lander"),
+        ({"lander": "nearby"}, InputError, "lander"),
+        ({"on_unreachable": "ignore"}, InputError, "on_unreachable"),
+        ({"priorities": {1: 1.0}}, InputError, "priorities has no value"),
+    ],
+)
+def test_bad_arguments(depot: gpd.GeoDataFrame, kwargs: dict, error: type, match: str) -> None:
+    args = {"lander": ASSUMED_LANDER, **kwargs}
+    with pytest.raises(error, match=match):
+        plan_pickup(depot, **args)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("range_m", 0.0),
+        ("range_m", -700.0),
+        ("cruise_speed_m_s", 0),
+        ("drive_speed_m_s", -1),
+        ("flights_per_sol", 0),
+        ("tube_capacity", 2),
+        ("pickup_s", float("nan")),
+    ],
+)
+def test_bad_spec(field: str, value: float) -> None:
+    with pytest.raises(InputError, match=field):
+        HelicopterSpec(**{field: value})
+
+
+def test_tube_or_lander_inside_a_no_fly_zone(depot: gpd.GeoDataFrame) -> None:
+    zone = gpd.GeoSeries(
+        [_around(depot.geometry.x[3], depot.geometry.y[3], 1.0)], crs=mcrs.MARS_GEOGRAPHIC
+    )
+    with pytest.raises(PlanningError, match=r"tubes \[3\] lie inside a no-fly zone"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=zone)
+    around_lander = [_around(*ASSUMED_LANDER, 5.0)]
+    with pytest.raises(PlanningError, match="lander lies inside"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=around_lander)
+
+
+def test_non_mars_input_is_refused(depot: gpd.GeoDataFrame) -> None:
+    with pytest.raises(CRSError, match="Earth"):
+        plan_pickup(depot.set_crs("EPSG:4326", allow_override=True), lander=ASSUMED_LANDER)
+    earth_zone = gpd.GeoSeries([Point(77.4, 18.4).buffer(0.001)], crs="EPSG:4326")
+    with pytest.raises(CRSError, match="Earth"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=earth_zone)
+
+
+def test_one_helicopter_and_more_flights_per_sol(depot: gpd.GeoDataFrame) -> None:
+    solo = plan_pickup(
+        depot, lander=ASSUMED_LANDER, helicopters=1, spec=HelicopterSpec(flights_per_sol=4)
+    )
+    assert solo.makespan_sols == 5 and solo.is_optimal  # 20 flights at 4 a sol
+    assert solo.busiest_flight_m == pytest.approx(solo.total_flight_m)
+    legs = pd.DataFrame(solo.legs.drop(columns="geometry"))
+    assert legs[legs.kind.str.startswith("flight")].groupby("sol").size().max() == 4
