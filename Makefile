@@ -25,6 +25,13 @@ demo: $(VENV)/.installed-run
 	@echo
 	@echo "== Nearest-neighbour distances (geodesic, on the Mars sphere) =="
 	$(BIN)/marsgeo distances --kind nearest
+	@echo
+	@echo "== Helicopter pickup plan (the lander position is an ASSUMPTION) =="
+	$(BIN)/marsgeo plan
+	@echo
+	@echo "== The Three Forks map =="
+	@mkdir -p $(OUT)
+	$(BIN)/marsgeo map --offline --output $(OUT)/three_forks_map.html
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marsgeo tests bench examples

@@ -25,6 +25,7 @@ from marsgeo.distance import (
 )
 from marsgeo.jezero import jezero_features, read_outline
 from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
+from marsgeo.webmap import depot_map, save_map
 
 try:
     __version__ = version("marsgeo")
@@ -37,6 +38,7 @@ __all__ = [
     "__version__",
     "basemap",
     "crs",
+    "depot_map",
     "distance_matrix",
     "errors",
     "geodesic_area_perimeter",
@@ -49,6 +51,7 @@ __all__ = [
     "read_outline",
     "read_tubes",
     "routing",
+    "save_map",
     "show_versions",
     "sols",
     "sources",

@@ -192,6 +192,32 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
+
+    tubes = _catalogue(args)
+    plan = None
+    if args.helicopters > 0:
+        lander = args.lander
+        if lander is None:
+            lander = ASSUMED_LANDER
+            print(f"marsgeo map: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
+        plan = marsgeo.plan_pickup(tubes, lander=lander, helicopters=args.helicopters)
+    terrain: Any = None
+    if args.terrain == "synthetic":
+        terrain = "synthetic"
+    elif args.terrain != "none":
+        from marsgeo.basemap import load_dtm
+
+        terrain = load_dtm(args.terrain, aoi=tubes)
+    basemap = None if args.basemap == "none" else args.basemap
+    m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
+    path = marsgeo.save_map(m, args.output, offline=args.offline)
+    mode = "self-contained, works offline" if args.offline else "loads Leaflet from a CDN"
+    print(f"wrote {path.resolve()} ({path.stat().st_size / 1024:.0f} KiB, {mode})", file=out)
+    return 0
+
+
 def _cmd_info(args: argparse.Namespace, out: TextIO) -> int:
     info = marsgeo.versions()
     if args.format == "json":
@@ -282,6 +308,47 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser(
+        "map",
+        help="write the interactive map of the depot (HTML)",
+        description="Write an interactive HTML map of the depot: tubes with their metadata, "
+        "distances, the pickup plan, Jezero context, a Mars-correct scale bar and measuring "
+        "tool, and the drop-order timeline.",
+    )
+    catalogue_opts(p)
+    p.add_argument(
+        "--output",
+        "-o",
+        default="three_forks_map.html",
+        help="HTML file to write (default: three_forks_map.html)",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="inline everything: the page needs no network (tile layers aside)",
+    )
+    p.add_argument(
+        "--basemap",
+        default="trek-hirise",
+        help="Mars tile provider name, or 'none' (default: trek-hirise)",
+    )
+    p.add_argument(
+        "--terrain",
+        default="synthetic",
+        metavar="synthetic|PATH|URL|none",
+        help="terrain overlay: marsgeo's labelled synthetic DTM (default), a DTM, or none",
+    )
+    p.add_argument(
+        "--lander",
+        type=_lonlat_arg,
+        metavar="LON,LAT",
+        help="lander position for the pickup plan (default: an ASSUMED point)",
+    )
+    p.add_argument(
+        "--helicopters", type=int, default=2, help="helicopters in the plan; 0 draws no plan"
+    )
+    p.set_defaults(func=_cmd_map)
+
+    p = sub.add_parser(
         "info",
         help="versions of marsgeo, PROJ, GDAL; Mars CRS availability",
         description="Print versions and check that PROJ has the IAU Mars CRSs.",
@@ -304,8 +371,8 @@ def main(
             reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
-        if args.func is _cmd_plan:
-            code: int = _cmd_plan(args, out, err)
+        if args.func in (_cmd_plan, _cmd_map):
+            code: int = args.func(args, out, err)
         else:
             code = args.func(args, out)
     except MarsGeoError as exc:

@@ -1,0 +1,193 @@
+/* marsgeo web-map library: draws marsgeo data on a Leaflet map of Mars.
+ * Every string from data reaches the page through textContent, never as HTML. */
+(function () {
+  "use strict";
+  var mg = (window.marsgeo = window.marsgeo || {});
+  mg.tubes = [];
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  mg.el = el;
+
+  function table(title, rows) {
+    var box = el("div", "marsgeo-popup");
+    box.appendChild(el("div", "marsgeo-popup-title", title));
+    var t = el("table");
+    rows.forEach(function (r) {
+      if (r[1] === null || r[1] === undefined || r[1] === "") return;
+      var tr = el("tr");
+      tr.appendChild(el("th", null, r[0]));
+      tr.appendChild(el("td", null, r[1]));
+      t.appendChild(tr);
+    });
+    box.appendChild(t);
+    return box;
+  }
+
+  function tip(text) {
+    return el("span", null, text);
+  }
+
+  /* Points (tubes, places, spots): data = {points: [{lat, lon, name, color, radius,
+   * order, sol, date, popup: [[k, v], ...], label}], register: bool} */
+  mg.points = function (map, group, data) {
+    data.points.forEach(function (p) {
+      var m = L.circleMarker([p.lat, p.lon], {
+        radius: p.radius || 7, color: p.stroke || "#111", weight: 1.5,
+        fillColor: p.color || "#999", fillOpacity: 0.9, className: p.cls || "marsgeo-point",
+      });
+      m.bindTooltip(tip(p.name), {permanent: !!p.label, direction: "top",
+                                   className: "marsgeo-label"});
+      if (p.popup) m.bindPopup(table(p.name, p.popup), {maxWidth: 360});
+      m.marsgeo = p;
+      group.addLayer(m);
+      if (data.register) mg.tubes.push({marker: m, group: group, order: p.order, sol: p.sol,
+                                         date: p.date, name: p.name});
+    });
+  };
+
+  /* Lines: data = {lines: [{coords: [[lat, lon], ...], color, weight, dash, label,
+   * permanent, popup}]} */
+  mg.lines = function (map, group, data) {
+    data.lines.forEach(function (l) {
+      var pl = L.polyline(l.coords, {color: l.color || "#333", weight: l.weight || 2,
+                                     dashArray: l.dash || null, opacity: 0.9,
+                                     className: l.cls || "marsgeo-line"});
+      if (l.label) pl.bindTooltip(tip(l.label), {permanent: !!l.permanent,
+                                                 direction: "center",
+                                                 className: "marsgeo-label"});
+      if (l.popup) pl.bindPopup(table(l.title || "", l.popup));
+      group.addLayer(pl);
+    });
+  };
+
+  /* Polygons: data = {polygons: [{rings: [[[lat, lon], ...], ...], color, fill, label}]} */
+  mg.polygons = function (map, group, data) {
+    data.polygons.forEach(function (p) {
+      var pg = L.polygon(p.rings, {color: p.color || "#c00", weight: p.weight || 1.5,
+                                   fillColor: p.fill || p.color || "#c00",
+                                   fillOpacity: p.fillOpacity === undefined ? 0.25 : p.fillOpacity,
+                                   fill: p.fillOpacity !== 0,  /* outlines: only the line is live */
+                                   dashArray: p.dash || null, className: "marsgeo-polygon"});
+      if (p.label) pg.bindTooltip(tip(p.label), {sticky: true, className: "marsgeo-label"});
+      group.addLayer(pg);
+    });
+  };
+
+  /* Legend: data = {title, items: [[color, text]], notes: [text]} */
+  mg.legend = function (map, data) {
+    var c = L.control({position: "bottomright"});
+    c.onAdd = function () {
+      var box = el("div", "marsgeo-legend leaflet-bar");
+      box.appendChild(el("div", "marsgeo-legend-title", data.title));
+      data.items.forEach(function (it) {
+        var row = el("div", "marsgeo-legend-row");
+        var sw = el("span", "marsgeo-swatch");
+        sw.style.background = it[0];
+        row.appendChild(sw);
+        row.appendChild(el("span", null, it[1]));
+        box.appendChild(row);
+      });
+      data.notes.forEach(function (n) { box.appendChild(el("div", "marsgeo-note", n)); });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    c.addTo(map);
+  };
+
+  /* Drop-order timeline: a slider that shows the depot as it was after each drop. */
+  mg.timeline = function (map, data) {
+    var c = L.control({position: "topright"});
+    c.onAdd = function () {
+      var box = el("div", "marsgeo-timeline leaflet-bar");
+      box.appendChild(el("div", "marsgeo-legend-title", data.title));
+      var input = el("input");
+      input.type = "range"; input.min = 0; input.max = mg.tubes.length;
+      input.value = mg.tubes.length; input.className = "marsgeo-timeline-input";
+      var label = el("div", "marsgeo-timeline-label");
+      function show(k) {
+        var last = null;
+        mg.tubes.forEach(function (t) {
+          var on = t.order <= k;
+          t.marker.setStyle({opacity: on ? 1 : 0, fillOpacity: on ? 0.9 : 0});
+          if (on && (!last || t.order > last.order)) last = t;
+        });
+        label.textContent = k === 0 ? "before the first drop" :
+          "after drop " + k + " of " + mg.tubes.length + ": sol " + last.sol + " (" +
+          last.date + "), " + last.name;
+      }
+      input.addEventListener("input", function () { show(Number(input.value)); });
+      box.appendChild(input);
+      box.appendChild(label);
+      L.DomEvent.disableClickPropagation(box);
+      mg.showDrops = function (k) { input.value = k; show(k); };
+      setTimeout(function () { show(mg.tubes.length); }, 0);
+      return box;
+    };
+    c.addTo(map);
+  };
+
+  /* The cursor's Mars longitude and latitude. */
+  mg.mouse = function (map) {
+    var c = L.control({position: "bottomleft"});
+    c.onAdd = function () {
+      var box = el("div", "marsgeo-mouse leaflet-bar", "Mars lon/lat: move the cursor");
+      map.on("mousemove", function (e) {
+        var ll = e.latlng;
+        box.textContent = "Mars " + ll.lng.toFixed(6) + " E, " + ll.lat.toFixed(6) +
+          " N (planetocentric)";
+      });
+      return box;
+    };
+    c.addTo(map);
+  };
+
+  /* A measuring tool that measures on Mars (map.distance uses the Mars radius set below). */
+  mg.measure = function (map) {
+    var active = false, pts = [], line = L.polyline([], {color: "#ffd400", weight: 3,
+                                                            className: "marsgeo-measure"});
+    var c = L.control({position: "topleft"});
+    var out;
+    function total() {
+      var s = 0;
+      for (var i = 1; i < pts.length; i++) s += map.distance(pts[i - 1], pts[i]);
+      return s;
+    }
+    function redraw() {
+      line.setLatLngs(pts);
+      var s = total();
+      out.textContent = pts.length < 2 ? (active ? "click points to measure" : "") :
+        (s >= 1000 ? (s / 1000).toFixed(3) + " km" : s.toFixed(2) + " m") + " on Mars";
+    }
+    c.onAdd = function () {
+      var box = el("div", "marsgeo-measure-box leaflet-bar");
+      var btn = el("a", "marsgeo-measure-button", "measure");
+      btn.href = "#"; btn.title = "Measure distances on Mars (click points; click again to stop)";
+      out = el("div", "marsgeo-measure-out");
+      L.DomEvent.on(btn, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        active = !active;
+        if (active) { pts = []; line.addTo(map); } else { pts = []; map.removeLayer(line); }
+        box.classList.toggle("active", active);
+        redraw();
+      });
+      box.appendChild(btn);
+      box.appendChild(out);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    /* preclick reaches the map for every click, also on tubes and lines, whose popups
+     * stop the ordinary click from bubbling */
+    map.on("preclick", function (e) {
+      if (!active) return;
+      pts.push(e.latlng);
+      redraw();
+    });
+    c.addTo(map);
+    mg.measureTotal = total;
+  };
+})();
