@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo test lint typecheck pytest docs bench clean wheel-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "marsgeo needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -31,11 +31,11 @@ demo: $(VENV)/.installed-run
 	@echo
 	@echo "== The Three Forks map =="
 	@mkdir -p $(OUT)
-	$(BIN)/marsgeo map --offline --output $(OUT)/three_forks_map.html
+	$(BIN)/marsgeo map --offline --html $(OUT)/three_forks_map.html
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check marsgeo tests bench examples
-	$(BIN)/ruff format --check marsgeo tests bench examples
+	$(BIN)/ruff check marsgeo tests bench examples docs
+	$(BIN)/ruff format --check marsgeo tests bench examples docs
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -46,7 +46,21 @@ pytest: $(VENV)/.installed-test
 docs: $(VENV)/.installed-test
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
-test: lint typecheck pytest docs
+test: lint typecheck pytest docs wheel-check
+
+# build the wheel and sdist, check the package data is inside, install each into a fresh
+# venv and run the smoke test there
+wheel-check: $(VENV)/.installed-test
+	rm -rf dist
+	$(BIN)/python -m build --quiet --outdir dist . > /dev/null
+	$(BIN)/python -c 'import zipfile, glob, sys; names = zipfile.ZipFile(glob.glob("dist/*.whl")[0]).namelist(); need = ["marsgeo/py.typed", "marsgeo/data/three_forks_tubes.csv", "marsgeo/data/sources.json", "marsgeo/data/tile_providers.json", "marsgeo/data/webmap.js", "marsgeo/data/webmap.css"]; missing = [n for n in need if n not in names]; sys.exit(f"wheel lacks {missing}" if missing else 0)'
+	@set -e; for dist in dist/*.whl dist/*.tar.gz; do \
+		tmp=$$(mktemp -d); \
+		$(PYTHON) -m venv $$tmp/venv; \
+		$$tmp/venv/bin/python -m pip install --quiet "$$dist"; \
+		(cd $$tmp && $$tmp/venv/bin/python $(CURDIR)/tests/smoke_installed.py); \
+		rm -rf $$tmp; \
+	done
 
 bench: $(VENV)/.installed-run
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; echo; done

@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO
 
-from marsgeo import basemap, crs, errors, routing, sols
+from marsgeo import basemap, crs, errors, io, routing, sols
 from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
 from marsgeo.distance import (
     distance_matrix,
@@ -23,6 +23,7 @@ from marsgeo.distance import (
     pairwise_distances,
     spacing_violations,
 )
+from marsgeo.io import export
 from marsgeo.jezero import jezero_features, read_outline
 from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
 from marsgeo.webmap import depot_map, save_map
@@ -41,8 +42,10 @@ __all__ = [
     "depot_map",
     "distance_matrix",
     "errors",
+    "export",
     "geodesic_area_perimeter",
     "geodesic_distance_m",
+    "io",
     "jezero_features",
     "load_depot",
     "nearest_neighbours",

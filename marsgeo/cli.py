@@ -17,6 +17,7 @@ import pandas as pd
 
 import marsgeo
 from marsgeo.errors import MarsGeoError
+from marsgeo.io import geojson_text
 
 FORMATS = ("table", "csv", "json", "geojson")
 
@@ -36,16 +37,6 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _json_default(value: Any) -> Any:
-    """JSON for numpy scalars and pandas missing values."""
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    msg = f"cannot write {type(value).__name__} as JSON"
-    raise TypeError(msg)
-
-
 def _emit(
     frame: pd.DataFrame,
     fmt: str,
@@ -58,16 +49,7 @@ def _emit(
         if not isinstance(frame, gpd.GeoDataFrame):
             msg = "--format geojson needs geometries; this output has none, use csv or json."
             raise MarsGeoError(msg)
-        geo = frame.copy()
-        for col in geo.columns:
-            if pd.api.types.is_datetime64_any_dtype(geo[col]):
-                geo[col] = geo[col].map(lambda t: t.isoformat(timespec="seconds"))
-        doc = geo.reset_index().to_geo_dict(na="null", drop_id=True)
-        # RFC 7946 has no CRS member and means CRS84 (Earth). Name the Mars CRS, which GDAL
-        # honours on read, so nobody takes these coordinates for Earth ones.
-        doc["crs"] = {"type": "name", "properties": {"name": "IAU_2015:49900"}}
-        json.dump(doc, out, ensure_ascii=False, default=_json_default)
-        out.write("\n")
+        out.write(geojson_text(frame) + "\n")
         return
     plain = _plain(frame).reset_index()
     if fmt == "csv":
@@ -95,6 +77,14 @@ def _emit(
             out.write("\n")
 
 
+def _write_or_emit(frame: pd.DataFrame, args: argparse.Namespace, out: TextIO, **kw: Any) -> None:
+    if getattr(args, "output", None):
+        path = marsgeo.export(frame, args.output)
+        print(f"wrote {path}", file=out)
+    else:
+        _emit(frame, args.format, out, **kw)
+
+
 def _cmd_tubes(args: argparse.Namespace, out: TextIO) -> int:
     tubes = _catalogue(args)
     columns: list[str] | None = [
@@ -110,7 +100,7 @@ def _cmd_tubes(args: argparse.Namespace, out: TextIO) -> int:
     ]
     if args.catalogue is not None:
         columns = None
-    _emit(tubes, args.format, out, table_columns=columns, float_digits=8)
+    _write_or_emit(tubes, args, out, table_columns=columns, float_digits=8)
     return 0
 
 
@@ -120,12 +110,12 @@ def _cmd_distances(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "geojson":
             msg = "--format geojson needs geometries; the matrix has none, use --kind pairs."
             raise MarsGeoError(msg)
-        _emit(marsgeo.distance_matrix(tubes), args.format, out)
+        _write_or_emit(marsgeo.distance_matrix(tubes), args, out)
     elif args.kind == "nearest":
-        _emit(marsgeo.nearest_neighbours(tubes), args.format, out)
+        _write_or_emit(marsgeo.nearest_neighbours(tubes), args, out)
     else:
-        _emit(marsgeo.pairwise_distances(tubes), args.format, out)
-    if args.format == "table" and args.kind == "nearest":
+        _write_or_emit(marsgeo.pairwise_distances(tubes), args, out)
+    if args.format == "table" and args.kind == "nearest" and not args.output:
         nn = marsgeo.nearest_neighbours(tubes)["distance_m"]
         out.write(
             f"\nnearest-neighbour spacing: min {nn.min():.2f} m, median "
@@ -167,7 +157,9 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan = marsgeo.plan_pickup(
         tubes, lander=lander, helicopters=args.helicopters, spec=spec, hazard=hazard
     )
-    if args.format == "table":
+    if args.output:
+        _write_or_emit(plan.legs, args, out)
+    elif args.format == "table":
         out.write(plan.summary() + "\n\n")
         _emit(
             plan.trips,
@@ -195,6 +187,10 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
 
+    if args.output:
+        msg = f"--output {args.output!r}: marsgeo map writes HTML; name it with --html PATH."
+        raise MarsGeoError(msg)
+
     tubes = _catalogue(args)
     plan = None
     if args.helicopters > 0:
@@ -212,7 +208,7 @@ def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         terrain = load_dtm(args.terrain, aoi=tubes)
     basemap = None if args.basemap == "none" else args.basemap
     m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
-    path = marsgeo.save_map(m, args.output, offline=args.offline)
+    path = marsgeo.save_map(m, args.html, offline=args.offline)
     mode = "self-contained, works offline" if args.offline else "loads Leaflet from a CDN"
     print(f"wrote {path.resolve()} ({path.stat().st_size / 1024:.0f} KiB, {mode})", file=out)
     return 0
@@ -232,7 +228,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsgeo",
         description="The Three Forks sample depot, Jezero crater, Mars, as geodata.",
-        epilog="Exit codes: 0 success, 1 bad input or unreadable file, 2 usage error.",
+        epilog="Exit codes: 0 success, 1 bad input or unreadable file (one line naming the "
+        "fix), 2 usage error, 3 unexpected internal error (one line; please report it).",
     )
     parser.add_argument("--version", action="version", version=f"marsgeo {marsgeo.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -253,6 +250,11 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        )
+        p.add_argument(
+            "--output",
+            metavar="PATH",
+            help="write to a file instead: .gpkg, .fgb, .geojson (Mars lon/lat) or .csv",
         )
 
     p = sub.add_parser(
@@ -316,9 +318,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     catalogue_opts(p)
     p.add_argument(
-        "--output",
+        "--html",
         "-o",
         default="three_forks_map.html",
+        metavar="PATH",
         help="HTML file to write (default: three_forks_map.html)",
     )
     p.add_argument(
@@ -385,6 +388,14 @@ def main(
         return 130
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0
+    except Exception as exc:  # a bug: still one line, never a traceback
+        detail = " ".join(str(exc).split())
+        print(
+            f"marsgeo {args.command}: internal error: {type(exc).__name__}: {detail} "
+            "(please report this)",
+            file=err,
+        )
+        return 3
     return code
 
 

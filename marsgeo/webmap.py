@@ -422,9 +422,18 @@ def depot_map(
     _Control("mouse").add_to(m)
     _Control("measure").add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    w, s, e, n = float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
-    pad_ll = max(e - w, n - s) * 0.15 + 1e-5
-    m.fit_bounds([[s - pad_ll, w - pad_ll], [n + pad_ll, e + pad_ll]])
+    xs, ys = list(lon), list(lat)
+    if plan is not None:  # frame the lander and the routes too
+        xs += list(plan.spots.geometry.x)
+        ys += list(plan.spots.geometry.y)
+    w, s, e, n = min(xs), min(ys), max(xs), max(ys)
+    pad_ll = max(e - w, n - s) * 0.05 + 1e-5
+    # keep the data clear of the legend (bottom right) and the timeline (top right)
+    m.fit_bounds(
+        [[s - pad_ll, w - pad_ll], [n + pad_ll, e + pad_ll]],
+        padding_top_left=(20, 20),
+        padding_bottom_right=(340, 60),
+    )
     return m
 
 

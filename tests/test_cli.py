@@ -164,3 +164,87 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
+
+
+def test_plan_table_and_assumption_note() -> None:
+    code, out, err = run("plan")
+    assert code == 0
+    assert "5 sols" in out and "proven optimal" in out
+    assert "ASSUMPTION" in err and "--lander" in err  # the default lander is announced
+
+
+def test_plan_geojson_legs_within_range() -> None:
+    code, out, _ = run("plan", "--lander", "77.4096,18.4524", "--format", "geojson")
+    assert code == 0
+    doc = json.loads(out)
+    flights = [f for f in doc["features"] if f["properties"]["kind"].startswith("flight")]
+    assert flights and all(f["properties"]["distance_m"] <= 700 for f in flights)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["plan", "--helicopters", "0"], ["helicopters=0"]),
+        (["plan", "--range", "-5"], ["range_m=-5.0", "> 0"]),
+        (["plan", "--lander", "77.6,18.45", "--max-relays", "0"], ["out of reach", "range"]),
+        (["map", "--basemap", "hirse"], ["Did you mean 'trek-hirise'"]),
+        (["map", "--output", "x.gpkg"], ["--html"]),
+        (["tubes", "--output", "x.kml"], ["unknown extension"]),
+        (["distances", "--kind", "matrix", "--output", "m.gpkg"], ["as CSV"]),
+    ],
+)
+def test_more_bad_input_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*args)
+    assert code == 1 and "wrote" not in out
+    lines = [ln for ln in err.strip().splitlines() if "note:" not in ln]
+    assert len(lines) == 1 and lines[0].startswith(f"marsgeo {args[0]}: error: ")
+    for w in words:
+        assert w in lines[0]
+
+
+def test_bad_lander_text_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as info:
+        run("plan", "--lander", "east")
+    assert info.value.code == 2
+
+
+def test_map_writes_html(tmp_path: Path) -> None:
+    target = tmp_path / "m.html"
+    code, out, _ = run(
+        "map",
+        "--html",
+        str(target),
+        "--offline",
+        "--basemap",
+        "none",
+        "--helicopters",
+        "0",
+        "--terrain",
+        "none",
+    )
+    assert code == 0 and str(target) in out and "works offline" in out
+    page = target.read_text(encoding="utf-8")
+    assert page.count('"cls":"marsgeo-tube"') == 10 and "<script src=" not in page
+
+
+def test_output_files_read_back_on_mars(tmp_path: Path) -> None:
+    for cmd, name in (("tubes", "t.gpkg"), ("distances", "nn.geojson"), ("plan", "legs.fgb")):
+        code, out, _ = run(cmd, "--output", str(tmp_path / name))
+        assert code == 0 and "wrote" in out
+        back = gpd.read_file(tmp_path / name)
+        assert marsgeo.crs.is_mars_crs(back.crs)
+
+
+def test_internal_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*a: object, **k: object) -> None:
+        raise ZeroDivisionError("simulated defect")
+
+    monkeypatch.setattr(marsgeo, "load_depot", boom)
+    code, out, err = run("tubes")
+    assert code == 3 and out == ""
+    assert err.strip() == (
+        "marsgeo tubes: internal error: ZeroDivisionError: simulated defect (please report this)"
+    )

@@ -72,3 +72,23 @@ def test_pickup_plan_example(tmp_path: Path) -> None:
     assert (flights["distance_m"] <= 700).all()
     spots = gpd.read_file(tmp_path / "plan.gpkg", layer="spots")
     assert "ASSUMPTION" in spots.loc[spots["kind"] == "lander", "note"].iloc[0]
+
+
+def test_depot_map_example(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "depot_map.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "three_forks_map.html").read_text(encoding="utf-8")
+    assert "L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = 3396190.0" in page
+    assert '<script src="http' not in page  # self-contained
+    assert page.count('"cls":"marsgeo-tube"') == 10 and "SYNTHETIC" in page
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    for script in sorted(EXAMPLES.glob("*.py")):
+        assert f'"{script.name}"' in source, f"{script.name} has no test"
