@@ -8,9 +8,6 @@ IAU families), and only the blocks a request needs are read.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -30,8 +27,9 @@ import rasterio.windows
 import shapely
 from affine import Affine
 from rasterio.enums import Resampling
-from rasterio.io import DatasetReader, MemoryFile
+from rasterio.io import DatasetReader
 
+from marsgeo._atomic import atomic_target
 from marsgeo._progress import Progress
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import (
@@ -674,19 +672,6 @@ def reproject_raster(
 # --- writing ---------------
 
 
-def _atomic_target(path: Any) -> tuple[Path, Path]:
-    target = Path(path)
-    if target.is_dir():
-        msg = f"path={str(path)!r} is a folder; pass a file name such as 'dtm.tif'."
-        raise DataFileError(msg)
-    if not target.parent.exists():
-        msg = f"path={str(path)!r}: folder {str(target.parent)!r} does not exist; create it first."
-        raise DataFileError(msg)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    return target, Path(tmp)
-
-
 def write_raster(raster: Raster, path: Any, *, compress: str = "deflate") -> Path:
     """Write a Raster to a tiled GeoTIFF, atomically (a temporary file, then a rename).
 
@@ -697,7 +682,6 @@ def write_raster(raster: Raster, path: Any, *, compress: str = "deflate") -> Pat
     pathlib.Path
         The written file.
     """
-    target, tmp = _atomic_target(path)
     data = raster.data
     if data.dtype == bool:
         data = data.astype(np.uint8)
@@ -723,137 +707,10 @@ def write_raster(raster: Raster, path: Any, *, compress: str = "deflate") -> Pat
     tags[SYNTHETIC_TAG] = "yes" if raster.synthetic else "no"
     if raster.description:
         tags["DESCRIPTION"] = raster.description
-    try:
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.write(data, 1)
-            dst.update_tags(**tags)
-            dst.update_tags(1, NAME=raster.name, UNITS=raster.units)
-            dst.set_band_description(1, raster.name)
-            dst.set_band_unit(1, raster.units)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-# --- PNG overlays ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PngOverlay:
-    """A raster rendered for a web map: PNG bytes and its exact geographic bounds.
-
-    Attributes
-    ----------
-    png
-        RGBA PNG; transparent where the raster has no data.
-    bounds
-        ((south, west), (north, east)) in MARS_GEOGRAPHIC degrees, as Leaflet wants them.
-    grid
-        The Leaflet CRS the image is gridded for: "EPSG4326" (equal steps in longitude and
-        latitude) or "EPSG3857" (Mercator on the Mars sphere).
-    attribution
-        Where the pixels came from ("SYNTHETIC terrain ..." for marsgeo's own).
-    """
-
-    png: bytes
-    bounds: tuple[tuple[float, float], tuple[float, float]]
-    grid: str
-    attribution: str
-    width: int
-    height: int
-
-
-_MARS_MERCATOR = pyproj.CRS.from_proj4(
-    "+proj=merc +R=3396190 +lon_0=0 +x_0=0 +y_0=0 +units=m +type=crs"
-)
-
-
-def render_png(
-    raster: Raster,
-    *,
-    grid: str = "EPSG4326",
-    vmin: float | None = None,
-    vmax: float | None = None,
-    color: tuple[int, int, int] | None = None,
-    opacity: float = 1.0,
-    attribution: str | None = None,
-) -> PngOverlay:
-    """Render a raster to a PNG whose pixels line up exactly with a web map's grid.
-
-    The raster is reprojected onto the grid of the Leaflet CRS the map uses, so that
-    Leaflet's linear image placement between the corner coordinates is exact.
-
-    Parameters
-    ----------
-    raster
-        Values to draw (elevation, hillshade, a boolean mask, ...). Must be on the Mars sphere.
-    grid
-        "EPSG4326" (maps with NASA Mars Trek tiles) or "EPSG3857" (Web-Mercator tiles).
-    vmin, vmax
-        Value range mapped to black..white (default: the data's 2nd and 98th percentiles).
-    color
-        For boolean masks: the RGB colour of True pixels (False is transparent).
-    opacity
-        Alpha of drawn pixels, 0..1.
-    attribution
-        Credit for the layer; by default from the raster (synthetic rasters say so).
-
-    Returns
-    -------
-    PngOverlay
-    """
-    if grid not in ("EPSG4326", "EPSG3857"):
-        msg = f"grid={grid!r} must be 'EPSG4326' or 'EPSG3857' (the web map's Leaflet CRS)."
-        raise InputError(msg)
-    if not 0.0 <= opacity <= 1.0:
-        msg = f"opacity={opacity!r} must be between 0 and 1."
-        raise InputError(msg)
-    is_mask = raster.data.dtype == bool
-    src = raster.with_data(raster.data.astype(np.float32)) if is_mask else raster
-    target = MARS_GEOGRAPHIC if grid == "EPSG4326" else _MARS_MERCATOR
-    on_grid = reproject_raster(src, target, resampling="nearest" if is_mask else "bilinear")
-    values = on_grid.data.astype(float)
-    valid = np.isfinite(values)
-    rgba = np.zeros((4, *values.shape), dtype=np.uint8)
-    alpha = round(255 * opacity)
-    if is_mask:
-        on = valid & (values >= 0.5)
-        rgb = color or (220, 40, 40)
-        for k in range(3):
-            rgba[k][on] = rgb[k]
-        rgba[3][on] = alpha
-    else:
-        if valid.any():
-            lo = float(np.percentile(values[valid], 2)) if vmin is None else vmin
-            hi = float(np.percentile(values[valid], 98)) if vmax is None else vmax
-        else:
-            lo, hi = 0.0, 1.0
-        span = hi - lo if hi > lo else 1.0
-        gray = np.clip((np.nan_to_num(values, nan=lo) - lo) / span, 0, 1)
-        level = np.round(gray * 255).astype(np.uint8)
-        for k in range(3):
-            rgba[k] = level
-        rgba[3][valid] = alpha
-    hgt, wid = values.shape
-    with MemoryFile() as mem, warnings.catch_warnings():
-        # the PNG is plain pixels on purpose: its placement travels as `bounds`
-        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-        with mem.open(driver="PNG", width=wid, height=hgt, count=4, dtype="uint8") as png:
-            png.write(rgba)
-        data = mem.read()
-    west, south, east, north = on_grid.lonlat_bounds()
-    credit = attribution
-    if credit is None:
-        credit = raster.description or raster.name or "raster"
-        if raster.synthetic and "SYNTHETIC" not in credit.upper():
-            credit = f"SYNTHETIC terrain generated by marsgeo: {credit}"
-    return PngOverlay(
-        png=data,
-        bounds=((south, west), (north, east)),
-        grid=grid,
-        attribution=credit,
-        width=wid,
-        height=hgt,
-    )
+    with atomic_target(path, example="dtm.tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
+        dst.write(data, 1)
+        dst.update_tags(**tags)
+        dst.update_tags(1, NAME=raster.name, UNITS=raster.units)
+        dst.set_band_description(1, raster.name)
+        dst.set_band_unit(1, raster.units)
+    return Path(path)

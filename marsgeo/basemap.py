@@ -24,14 +24,13 @@ Tile providers
 
 from __future__ import annotations
 
+from marsgeo._overlay import PngOverlay, render_png
 from marsgeo._raster import (
     COG_ENV,
     GDAL_CACHE_BYTES,
-    PngOverlay,
     Raster,
     open_raster,
     read_raster,
-    render_png,
     reproject_raster,
     sample_raster,
     write_raster,

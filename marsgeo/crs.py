@@ -420,6 +420,16 @@ def _latitude_is_ographic(base: CRS) -> bool:
     return cs is None or cs.name != "spherical"
 
 
+def _check_prime_meridian(base: CRS, crs: CRS) -> None:
+    pm = base.prime_meridian
+    if pm is not None and pm.longitude != 0.0:
+        msg = (
+            f"crs {crs.to_string()} has prime meridian {pm.name!r} at {pm.longitude}; "
+            "marsgeo supports Mars CRSs on the IAU reference meridian (0) only."
+        )
+        raise CRSError(msg)
+
+
 def _supported(crs: CRS) -> CRS:
     """Refuse the kinds of Mars CRS whose coordinates are not positions on the surface."""
     if crs.is_geocentric or crs.type_name.startswith(("Geocentric", "Vertical", "Engineering")):
@@ -520,13 +530,7 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
         base = source
         lat_first = base.axis_info[0].direction in ("north", "south")
         v0, v1 = (ys, xs) if lat_first else (xs, ys)
-    pm = base.prime_meridian
-    if pm is not None and pm.longitude != 0.0:
-        msg = (
-            f"crs {source.to_string()} has prime meridian {pm.name!r} at {pm.longitude}; "
-            "marsgeo supports Mars CRSs on the IAU reference meridian (0) only."
-        )
-        raise CRSError(msg)
+    _check_prime_meridian(base, source)
     axes = base.axis_info
     if axes[0].direction in ("north", "south"):
         lat_axis, lon_axis, lat, lon = axes[0], axes[1], v0, v1
@@ -586,13 +590,7 @@ def from_mars_lonlat(
     if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
         msg = f"crs {target.to_string()} has no geographic base; cannot convert to it."
         raise CRSError(msg)
-    pm = base.prime_meridian
-    if pm is not None and pm.longitude != 0.0:
-        msg = (
-            f"crs {target.to_string()} has prime meridian {pm.name!r} at {pm.longitude}; "
-            "marsgeo supports Mars CRSs on the IAU reference meridian (0) only."
-        )
-        raise CRSError(msg)
+    _check_prime_meridian(base, target)
     lat_b = lat_c
     if _latitude_is_ographic(base):
         ell = base.ellipsoid

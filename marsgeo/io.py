@@ -18,16 +18,15 @@ Files are written atomically (a temporary file, then a rename). Read them back w
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from marsgeo._atomic import atomic_target
 from marsgeo.crs import require_mars_crs, to_mars_geographic
-from marsgeo.errors import DataFileError, InputError
+from marsgeo.errors import InputError
 
 __all__ = ["FORMATS", "export", "geojson_text"]
 
@@ -113,15 +112,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
         raise InputError(msg)
     if geo:
         require_mars_crs(data, name="data")
-    if target.is_dir() or not target.parent.exists():
-        msg = f"path={str(path)!r}: folder {str(target.parent)!r} does not exist; create it first."
-        raise DataFileError(msg)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".part{suffix}", dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_target(path, example=f"out{suffix}") as tmp:
         if suffix == ".csv":
             if geo:
                 mars = to_mars_geographic(data)
@@ -136,7 +127,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
         elif suffix == ".geojson":
             tmp.write_text(geojson_text(data), encoding="utf-8")
         else:
-            tmp.unlink()
+            tmp.unlink()  # the drivers create the file themselves
             out = _plain_values(data) if suffix == ".gpkg" else data
             keep_index = out.index.name is not None
             out = out.reset_index() if keep_index else out
@@ -147,8 +138,4 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
             gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs).to_file(
                 tmp, driver=FORMATS[suffix], **kwargs
             )
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target

@@ -19,7 +19,7 @@ flights can fail (highest value per risk first).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import Point, Polygon
 
 from marsgeo import _optimise
 from marsgeo._paths import Field, landing_spot, split_path
+from marsgeo._schedule import Trip, order_trips, schedule, spots_frame
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import MARS_GEOGRAPHIC, local_crs, mars_geod, require_mars_crs, to_mars_geographic
 from marsgeo.errors import CoordinateError, InputError, PlanningError, UnreachableError
@@ -309,17 +310,6 @@ def _hazard_polygons(hazard: Any) -> list[Polygon]:
 # --- planning ----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Trip:
-    tube_id: Any
-    tube: tuple[float, float]
-    spot: tuple[float, float]
-    path: list[tuple[float, float]]
-    path_m: float
-    flights_each_way: int
-    pieces: list[LineString]
-
-
 def plan_pickup(
     tubes: Any,
     *,
@@ -425,7 +415,7 @@ def plan_pickup(
     depot_xy = (float(np.mean(tx)), float(np.mean(ty)))
     pad = _pad(lander_xy, depot_xy, field_, spec)
 
-    trips: list[_Trip] = []
+    trips: list[Trip] = []
     unreachable: list[tuple[Any, float, str]] = []
     for k, tid in enumerate(ids):
         others = tubes_xy[:k] + tubes_xy[k + 1 :]
@@ -451,7 +441,7 @@ def plan_pickup(
             unreachable.append((tid, need, f"path {path_m:.0f} m long"))
             continue
         pieces = split_path(path, each_way, tubes_xy, spec.tube_clearance_m)
-        trips.append(_Trip(tid, tubes_xy[k], spot, path, path_m, each_way, pieces))
+        trips.append(Trip(tid, tubes_xy[k], spot, path, path_m, each_way, pieces))
 
     if unreachable and (on_unreachable == "raise" or not trips):
         raise UnreachableError(_unreachable_message(unreachable, trips, lander_ll, spec, ids))
@@ -460,11 +450,18 @@ def plan_pickup(
     dists = [2 * t.path_m for t in trips]
     a = _optimise.assign(flights, dists, helicopters, spec.flights_per_sol, tolerance_m=tolerance_m)
     q = 1.0 - p_fail_flight
-    orders = [_order(list(g), trips, flights, values, q) for g in a.groups]
-    legs, trip_rows, exp_value = _schedule(
+    orders = [order_trips(list(g), trips, flights, values, q) for g in a.groups]
+    legs, trip_rows, exp_value = schedule(
         orders, trips, flights, values, q, spec, pad, lander_xy, inv
     )
-    spots = _spots(trips, pad, lander_xy, lander_ll, inv)
+    spots = spots_frame(
+        trips,
+        pad,
+        lander_xy,
+        lander_ll,
+        inv,
+        ASSUMED_LANDER_NOTE if _is_assumed(lander_ll) else "given",
+    )
     total = float(sum(dists))
     notes = [
         f"lander: {ASSUMED_LANDER_NOTE}"
@@ -597,7 +594,7 @@ def _path_length_m(path: list[tuple[float, float]], inv: pyproj.Transformer) -> 
 
 def _unreachable_message(
     unreachable: list[tuple[Any, float, str]],
-    trips: list[_Trip],
+    trips: list[Trip],
     lander: tuple[float, float],
     spec: HelicopterSpec,
     ids: list[Any],
@@ -617,208 +614,3 @@ def _unreachable_message(
         + ". Move the lander closer, allow more relays "
         "(HelicopterSpec(max_relays=...)), or pass on_unreachable='skip'."
     )
-
-
-def _order(
-    group: list[int], trips: list[_Trip], flights: list[int], values: dict[Any, float], q: float
-) -> list[int]:
-    """Trip order maximising sum v_i q^(flights before and during i).
-
-    Exchange argument: i goes before j when v_i q^F_i / (1 - q^F_i) is larger. With no risk,
-    the most valuable first, then the nearest.
-    """
-
-    def key(i: int) -> tuple[float, float, float]:
-        v = values[trips[i].tube_id]
-        f = flights[i]
-        ratio = v * q**f / (1.0 - q**f) if q < 1.0 else v
-        return (-ratio, trips[i].path_m, float(i))
-
-    return sorted(group, key=key)
-
-
-def _ll(geom: Any, inv: pyproj.Transformer) -> Any:
-    return shapely.transform(geom, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
-
-
-def _schedule(
-    orders: list[list[int]],
-    trips: list[_Trip],
-    flights: list[int],
-    values: dict[Any, float],
-    q: float,
-    spec: HelicopterSpec,
-    pad: tuple[float, float],
-    lander: tuple[float, float],
-    inv: pyproj.Transformer,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame, float]:
-    geod = mars_geod()
-    rows: list[dict[str, Any]] = []
-    trip_rows: list[dict[str, Any]] = []
-    expected = 0.0
-
-    def length(line_ll: Any) -> float:
-        c = np.asarray(line_ll.coords)
-        if len(c) < 2:
-            return 0.0
-        _, _, d = geod.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])
-        return float(np.sum(d))
-
-    def leg(
-        h: int,
-        trip_no: int,
-        t: _Trip,
-        kind: str,
-        geom: Any,
-        dur: float | Callable[[float], float],
-        flight: int,
-        sol: int,
-    ) -> dict[str, Any]:
-        dist = length(geom) if geom.geom_type == "LineString" else 0.0
-        return {
-            "helicopter": h,
-            "trip": trip_no,
-            "sol": sol,
-            "tube_id": t.tube_id,
-            "kind": kind,
-            "flight": flight if flight else pd.NA,
-            "distance_m": dist,
-            "duration_s": dur(dist) if callable(dur) else dur,
-            "geometry": geom,
-        }
-
-    f = spec.flights_per_sol
-    fly = lambda d: d / spec.cruise_speed_m_s + spec.takeoff_landing_s  # noqa: E731
-    drive = lambda d: d / spec.drive_speed_m_s  # noqa: E731
-    for h, order in enumerate(orders, start=1):
-        flight_no = 0
-        for trip_no, i in enumerate(order, start=1):
-            t = trips[i]
-            first_sol = flight_no // f + 1
-            for piece in t.pieces:
-                flight_no += 1
-                rows.append(
-                    leg(
-                        h,
-                        trip_no,
-                        t,
-                        "flight_out",
-                        _ll(piece, inv),
-                        fly,
-                        flight_no,
-                        (flight_no - 1) // f + 1,
-                    )
-                )
-            here = (flight_no - 1) // f + 1  # ground work happens on the sol of the landing
-            rows.append(
-                leg(
-                    h,
-                    trip_no,
-                    t,
-                    "drive_to_tube",
-                    _ll(LineString([t.spot, t.tube]), inv),
-                    drive,
-                    0,
-                    here,
-                )
-            )
-            rows.append(
-                leg(h, trip_no, t, "pickup", _ll(Point(t.tube), inv), spec.pickup_s, 0, here)
-            )
-            for piece in reversed(t.pieces):
-                flight_no += 1
-                rows.append(
-                    leg(
-                        h,
-                        trip_no,
-                        t,
-                        "flight_back",
-                        _ll(LineString(list(piece.coords)[::-1]), inv),
-                        fly,
-                        flight_no,
-                        (flight_no - 1) // f + 1,
-                    )
-                )
-            here = (flight_no - 1) // f + 1
-            rows.append(
-                leg(
-                    h,
-                    trip_no,
-                    t,
-                    "drive_to_lander",
-                    _ll(LineString([pad, lander]), inv),
-                    drive,
-                    0,
-                    here,
-                )
-            )
-            rows.append(
-                leg(h, trip_no, t, "handover", _ll(Point(lander), inv), spec.handover_s, 0, here)
-            )
-            p_ok = q**flight_no
-            expected += values[t.tube_id] * p_ok
-            trip_rows.append(
-                {
-                    "tube_id": t.tube_id,
-                    "helicopter": h,
-                    "trip": trip_no,
-                    "first_sol": first_sol,
-                    "last_sol": here,
-                    "flights": flights[i],
-                    "relays": t.flights_each_way - 1,
-                    "path_m": t.path_m,
-                    "flight_m": 2 * t.path_m,
-                    "needed_range_m": t.path_m / t.flights_each_way,
-                    "priority": values[t.tube_id],
-                    "p_delivered": p_ok,
-                }
-            )
-    legs = gpd.GeoDataFrame(rows, geometry="geometry", crs=MARS_GEOGRAPHIC)
-    legs.index = pd.RangeIndex(len(legs), name="leg_id")
-    legs["flight"] = legs["flight"].astype("Int64")
-    trips_df = pd.DataFrame(trip_rows).set_index("tube_id").sort_values(["helicopter", "trip"])
-    return legs, trips_df, expected
-
-
-def _spots(
-    trips: list[_Trip],
-    pad: tuple[float, float],
-    lander: tuple[float, float],
-    lander_ll: tuple[float, float],
-    inv: pyproj.Transformer,
-) -> gpd.GeoDataFrame:
-    rows = [
-        {
-            "kind": "lander",
-            "tube_id": pd.NA,
-            "note": ASSUMED_LANDER_NOTE if _is_assumed(lander_ll) else "given",
-            "geometry": Point(lander_ll),
-        },
-        {
-            "kind": "pad",
-            "tube_id": pd.NA,
-            "note": "helicopters take off and land here",
-            "geometry": _ll(Point(pad), inv),
-        },
-    ]
-    for t in trips:
-        rows.append(
-            {
-                "kind": "landing_spot",
-                "tube_id": t.tube_id,
-                "note": "lands here, drives to the tube",
-                "geometry": _ll(Point(t.spot), inv),
-            }
-        )
-        for piece in t.pieces[:-1]:
-            rows.append(
-                {
-                    "kind": "relay",
-                    "tube_id": t.tube_id,
-                    "note": "relay landing",
-                    "geometry": _ll(Point(piece.coords[-1]), inv),
-                }
-            )
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=MARS_GEOGRAPHIC)
-    out.index = pd.RangeIndex(len(out), name="spot_id")
-    return out

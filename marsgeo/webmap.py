@@ -23,9 +23,7 @@ import base64
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from marsgeo._atomic import atomic_target
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, to_mars_geographic
 from marsgeo.errors import DataFileError, InputError
@@ -659,22 +658,9 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
     if not isinstance(m, folium.Map):
         msg = f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}."
         raise InputError(msg)
-    target = Path(path)
-    if target.is_dir():
-        msg = f"path={str(path)!r} is a folder; pass a file name such as 'depot.html'."
-        raise DataFileError(msg)
-    if not target.parent.exists():
-        msg = f"path={str(path)!r}: folder {str(target.parent)!r} does not exist; create it first."
-        raise DataFileError(msg)
     page = m.get_root().render()
     if offline:
         page = _offline(page)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with atomic_target(path, example="depot.html") as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return Path(path)

@@ -16,17 +16,9 @@ import marsgeo
 from marsgeo import crs as mcrs
 from marsgeo.errors import CatalogueError, CoordinateError, CRSError, InputError
 
-from .reference import LANDING
+from .reference import LANDING, haversine_m
 
 R = 3_396_190.0
-
-
-def haversine_m(lon1, lat1, lon2, lat2, r=R):  # type: ignore[no-untyped-def]
-    """Independent great-circle distance on a sphere (not pyproj)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi, dlmb = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * r * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def points(lon, lat, crs=mcrs.MARS_GEOGRAPHIC) -> gpd.GeoDataFrame:  # type: ignore[no-untyped-def]

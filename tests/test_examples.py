@@ -15,13 +15,18 @@ from .reference import TUBE_LONLAT, haversine_m, reference_nearest_m
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def test_depot_distances_example(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "depot_distances.py"), str(tmp_path)],
+def run_example(name: str, out_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run an example script as a user would, writing into out_dir."""
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), str(out_dir)],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_depot_distances_example(tmp_path: Path) -> None:
+    done = run_example("depot_distances.py", tmp_path)
     assert done.returncode == 0, done.stderr
     ref = reference_nearest_m()  # independent haversine on the reference coordinates
     assert f"{min(ref):.2f}-{max(ref):.2f} m" in done.stdout
@@ -38,12 +43,7 @@ def test_depot_distances_example(tmp_path: Path) -> None:
 
 
 def test_depot_terrain_example(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "depot_terrain.py"), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_example("depot_terrain.py", tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SYNTHETIC terrain")
     table = pd.read_csv(tmp_path / "terrain.csv", index_col=0)
@@ -56,12 +56,7 @@ def test_depot_terrain_example(tmp_path: Path) -> None:
 
 
 def test_pickup_plan_example(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "pickup_plan.py"), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_example("pickup_plan.py", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ASSUMPTION" in done.stdout and "SYNTHETIC" in done.stdout
     schedule = pd.read_csv(tmp_path / "schedule.csv", index_col=0)
@@ -75,12 +70,7 @@ def test_pickup_plan_example(tmp_path: Path) -> None:
 
 
 def test_depot_map_example(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "depot_map.py"), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_example("depot_map.py", tmp_path)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "three_forks_map.html").read_text(encoding="utf-8")
     assert "L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = 3396190.0" in page
