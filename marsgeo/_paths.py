@@ -126,21 +126,36 @@ def landing_spot(
 
 
 def split_path(
-    path: Sequence[XY], pieces: int, avoid: Sequence[XY], clearance_m: float
-) -> list[LineString]:
-    """Cut a path into ``pieces`` flights of about equal length; relay spots keep clear of tubes."""
+    path: Sequence[XY], pieces: int, avoid: Sequence[XY], clearance_m: float, max_piece: float
+) -> list[LineString] | None:
+    """Cut a path into ``pieces`` flights, each at most ``max_piece`` long.
+
+    Relay spots start at equal spacing and may move along the path to keep ``clearance_m``
+    from every tube, but only as far as both flights beside them stay within ``max_piece``.
+    Returns None when some relay cannot be placed so (the caller then tries more pieces).
+    """
     line = LineString(path)
     length = line.length
+    if length / pieces > max_piece:
+        return None
     cuts = [0.0]
     for j in range(1, pieces):
         target = length * j / pieces
-        chosen = target
-        for shift in sorted(np.linspace(-0.2, 0.2, 41) * length / pieces, key=abs):
-            at = line.interpolate(target + shift)
-            if all(math.dist((at.x, at.y), o) >= clearance_m for o in avoid):
-                chosen = target + shift
+        chosen = None
+        for shift in sorted(np.linspace(-0.2, 0.2, 81) * length / pieces, key=abs):
+            at = target + shift
+            # this flight and every later one (still to be cut evenly) must stay in range
+            if at - cuts[-1] > max_piece or (length - at) / (pieces - j) > max_piece:
+                continue
+            p = line.interpolate(at)
+            if all(math.dist((p.x, p.y), o) >= clearance_m for o in avoid):
+                chosen = at
                 break
+        if chosen is None:
+            return None
         cuts.append(chosen)
+    if length - cuts[-1] > max_piece:
+        return None
     cuts.append(length)
     out = []
     for s, e in itertools.pairwise(cuts):

@@ -411,7 +411,12 @@ def read_raster(
         else:
             left, bottom, right, top = aoi_bounds_in(ds.mars_crs, aoi, margin_m=margin_m)
             wanted = rasterio.windows.from_bounds(left, bottom, right, top, ds.transform)
-            wanted = wanted.round_offsets(op="floor").round_lengths(op="ceil")
+            # whole pixels covering the area: floor the start, ceil the end (rounding the
+            # length on its own would drop the last row and column)
+            c0, r0 = math.floor(wanted.col_off), math.floor(wanted.row_off)
+            c1 = math.ceil(wanted.col_off + wanted.width)
+            r1 = math.ceil(wanted.row_off + wanted.height)
+            wanted = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
             try:
                 window = wanted.intersection(full)
             except rasterio.errors.WindowError:

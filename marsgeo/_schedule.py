@@ -110,6 +110,7 @@ def schedule(
         for trip_no, i in enumerate(order, start=1):
             t = trips[i]
             first_sol = flight_no // f + 1
+            trip_start = len(rows)
             for piece in t.pieces:
                 flight_no += 1
                 rows.append(
@@ -183,7 +184,9 @@ def schedule(
                     "relays": t.flights_each_way - 1,
                     "path_m": t.path_m,
                     "flight_m": 2 * t.path_m,
-                    "needed_range_m": t.path_m / t.flights_each_way,
+                    "needed_range_m": max(
+                        r["distance_m"] for r in rows[trip_start:] if r["flight"] is not pd.NA
+                    ),
                     "priority": values[t.tube_id],
                     "p_delivered": p_ok,
                 }

@@ -38,7 +38,7 @@ def _plain_values(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col != "geometry" and isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].map(lambda t: t.isoformat(timespec="seconds"))
+            out[col] = out[col].map(lambda t: t.isoformat())
     return out
 
 
@@ -120,7 +120,10 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
                 where = gpd.GeoSeries(mars.geometry).representative_point()
                 frame["lon"] = where.x.to_numpy()
                 frame["lat"] = where.y.to_numpy()
-                frame["geometry_wkt"] = gpd.GeoSeries(mars.geometry).to_wkt().to_numpy()
+                # full precision (the default rounds to 1e-6 deg, 6 cm on Mars)
+                frame["geometry_wkt"] = (
+                    gpd.GeoSeries(mars.geometry).to_wkt(rounding_precision=-1).to_numpy()
+                )
             else:
                 frame = _plain_values(data)
             frame.to_csv(tmp, index=frame.index.name is not None, lineterminator="\n")
@@ -128,7 +131,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
             tmp.write_text(geojson_text(data), encoding="utf-8")
         else:
             tmp.unlink()  # the drivers create the file themselves
-            out = _plain_values(data) if suffix == ".gpkg" else data
+            out = data  # GeoPackage and FlatGeobuf store UTC datetimes natively
             keep_index = out.index.name is not None
             out = out.reset_index() if keep_index else out
             # FlatGeobuf's spatial index would reorder rows: keep catalogue (drop) order

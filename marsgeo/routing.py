@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import LineString, Point, Polygon
 
 from marsgeo import _optimise
 from marsgeo._paths import Field, landing_spot, split_path
@@ -435,12 +435,21 @@ def plan_pickup(
             unreachable.append((tid, math.nan, "no flight path around the no-fly zones"))
             continue
         path_m = _path_length_m(path, inv)
+        # planar lengths in the local CRS run ~1e-8 short of geodesic ones: keep a margin
+        scale = LineString(path).length / path_m if path_m > 0 else 1.0
         each_way = max(1, math.ceil(path_m / spec.range_m - 1e-12))
-        if each_way - 1 > spec.max_relays:
+        pieces = None
+        while each_way - 1 <= spec.max_relays:
+            pieces = split_path(
+                path, each_way, tubes_xy, spec.tube_clearance_m, spec.range_m * scale * (1 - 1e-9)
+            )
+            if pieces is not None:
+                break
+            each_way += 1  # a relay could not be placed clear of the tubes: one more
+        if pieces is None:
             need = path_m / (spec.max_relays + 1)
             unreachable.append((tid, need, f"path {path_m:.0f} m long"))
             continue
-        pieces = split_path(path, each_way, tubes_xy, spec.tube_clearance_m)
         trips.append(Trip(tid, tubes_xy[k], spot, path, path_m, each_way, pieces))
 
     if unreachable and (on_unreachable == "raise" or not trips):

@@ -100,7 +100,8 @@ marsgeo.{{ this.kind }}({{ this._parent.get_name() }}, {{ this.get_name() }}, {{
     )
 
     def __init__(self, kind: str, data: dict[str, Any], name: str, *, show: bool = True) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        # Leaflet's layer control shows names as HTML
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
         self._name = "MarsgeoLayer"
         self.kind = kind
         self.payload = _js_json(data)
@@ -187,11 +188,27 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
     return [[str(k), _text(v)] for k, v in row.items() if k not in skip]
 
 
+def _drop_rank(tubes: gpd.GeoDataFrame) -> list[int]:
+    """Drop order 1..n: by drop time where known (else by sol and LMST), else row order."""
+    n = len(tubes)
+    if "dropped_utc" in tubes.columns and tubes["dropped_utc"].notna().all():
+        key = pd.Series(pd.to_datetime(tubes["dropped_utc"], utc=True).to_numpy())
+    elif "dropped_sol" in tubes.columns and tubes["dropped_sol"].notna().all():
+        lmst = tubes["dropped_lmst"].astype(str) if "dropped_lmst" in tubes.columns else ""
+        key = pd.Series(
+            (tubes["dropped_sol"].astype(float).map("{:012.3f}".format) + " " + lmst).to_numpy()
+        )
+    else:
+        return list(range(1, n + 1))
+    return [int(r) for r in key.rank(method="first").to_numpy()]
+
+
 def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     lon, lat = lonlat(tubes)
     frame = tubes.assign(lon=lon, lat=lat)
     points = []
-    for order, (tid, row) in enumerate(frame.iterrows(), start=1):
+    ranks = _drop_rank(tubes)
+    for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
         kind = row.get("sample_type")
         name = _text(row.get("name")) or f"tube {tid}"
         points.append(
@@ -200,7 +217,7 @@ def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                 "lon": round(float(row["lon"]), 9),
                 "name": name,
                 "color": SAMPLE_COLORS.get(str(kind), _OTHER_COLOR),
-                "order": int(row["order"]) if "order" in row else order,
+                "order": order,
                 "sol": _text(row.get("dropped_sol")),
                 "date": _text(row.get("dropped_date")),
                 "popup": [["tube id", _text(tid)], *_tube_popup(row)],
@@ -269,7 +286,7 @@ def _add_tiles(m: folium.Map, prov: Any) -> None:
             layers=prov["layers"],
             fmt=prov.get("format", "image/png"),
             attr=attribution,
-            name=prov["title"],
+            name=html.escape(str(prov["title"])),
             overlay=False,
             control=True,
             transparent=False,
@@ -278,7 +295,7 @@ def _add_tiles(m: folium.Map, prov: Any) -> None:
     folium.TileLayer(
         tiles=prov["url"],
         attr=attribution,
-        name=prov["title"],
+        name=html.escape(str(prov["title"])),
         overlay=False,
         control=True,
         max_native_zoom=int(prov["max_zoom"]),

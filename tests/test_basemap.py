@@ -582,3 +582,17 @@ def test_raster_repr_and_validation() -> None:
         bm.Raster(data=np.zeros((2, 2)), transform=Affine.rotation(10), crs=mcrs.MARS_GEOGRAPHIC)
     with pytest.raises(CRSError, match="Earth"):
         bm.Raster(data=np.zeros((2, 2)), transform=Affine.identity(), crs="EPSG:4326")
+
+
+def test_window_covers_an_area_with_mid_pixel_edges(tmp_path: Path) -> None:
+    local = mcrs.local_crs(77.408, 18.4528)
+    data = np.arange(10_000, dtype=np.float32).reshape(100, 100)
+    r = bm.Raster(data=data, transform=Affine(1, 0, -50, 0, -1, 50), crs=local, units="m")
+    path = bm.write_raster(r, tmp_path / "w.tif")
+    # x -47.5..-44.5 and y 37.5..40.5 cover columns 2..5 and rows 9..12: 4 x 4 pixels
+    lon, lat = mcrs.to_mars_lonlat([-47.5, -44.5], [37.5, 40.5], local)
+    out = bm.read_raster(path, aoi=(lon[0], lat[0], lon[1], lat[1]))
+    assert out.shape == (4, 4)
+    np.testing.assert_array_equal(out.data, data[9:13, 2:6])
+    left, bottom, right, top = out.bounds
+    assert left <= -47.5 and right >= -44.5 and bottom <= 37.5 and top >= 40.5

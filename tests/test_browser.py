@@ -225,3 +225,20 @@ def test_web_mercator_map_scale_on_mars(browser: Any, tmp_path: Path) -> None:
     d = p.js("MAP.distance([18.45, 77.40], [18.46, 77.41])")
     assert d == pytest.approx(haversine_m(18.45, 77.40, 18.46, 77.41), rel=1e-6)
     p.page.close()
+
+
+def test_timeline_uses_drop_time_even_when_rows_are_shuffled(browser: Any, tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot().sort_values("name")
+    p = Page(
+        browser,
+        marsgeo.save_map(
+            marsgeo.depot_map(tubes, basemap=None), tmp_path / "shuffled.html", offline=True
+        ),
+    )
+    p.js("marsgeo.showDrops(1)")
+    label = p.page.locator(".marsgeo-timeline-label").inner_text()
+    assert "sol 653" in label and "Malay" in label
+    p.js("marsgeo.showDrops(0)")
+    assert "before the first drop" in p.page.locator(".marsgeo-timeline-label").inner_text()
+    assert p.errors == []
+    p.page.close()

@@ -83,3 +83,13 @@ def test_export_errors_and_atomicity(tmp_path: Path) -> None:
     with pytest.raises(marsgeo.errors.CRSError, match="Earth"):
         marsgeo.export(tubes.set_crs("EPSG:4326", allow_override=True), tmp_path / "e.gpkg")
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_full_precision_and_native_datetimes(tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot()
+    csv = pd.read_csv(marsgeo.export(tubes, tmp_path / "t.csv"))
+    assert csv["geometry_wkt"].iloc[0] == "POINT (77.40775321 18.45263041)"
+    back = gpd.read_file(marsgeo.export(tubes, tmp_path / "t.gpkg"))
+    assert isinstance(back["dropped_utc"].dtype, pd.DatetimeTZDtype)
+    delta = (back["dropped_utc"] - tubes["dropped_utc"].reset_index(drop=True)).abs().max()
+    assert delta < pd.Timedelta(milliseconds=1)

@@ -310,3 +310,26 @@ def test_one_helicopter_and_more_flights_per_sol(depot: gpd.GeoDataFrame) -> Non
     assert solo.busiest_flight_m == pytest.approx(solo.total_flight_m)
     legs = pd.DataFrame(solo.legs.drop(columns="geometry"))
     assert legs[legs.kind.str.startswith("flight")].groupby("sol").size().max() == 4
+
+
+def test_relays_never_stretch_a_flight_past_the_range() -> None:
+    # a tube sits right where the single relay of a 1.4 km trip would land
+    lon0, lat0 = 77.40, 18.45
+    geod = mcrs.mars_geod()
+    far = geod.fwd(lon0, lat0, 90.0, 1411.0)
+    mid = geod.fwd(lon0, lat0, 90.0, 709.0)
+    tubes = gpd.GeoDataFrame(
+        geometry=[Point(far[0], far[1]), Point(mid[0], mid[1])], crs=mcrs.MARS_GEOGRAPHIC
+    )
+    plan = plan_pickup(tubes, lander=(lon0, lat0), helicopters=1)
+    flights = plan.legs[plan.legs.kind.str.startswith("flight")]
+    assert (flights["distance_m"] <= 700.0 * (1 + 1e-9)).all()
+    for tid, trip in plan.trips.iterrows():
+        longest = flights.loc[flights.tube_id == tid, "distance_m"].max()
+        assert trip["needed_range_m"] == pytest.approx(longest)
+    relays = plan.spots[plan.spots.kind == "relay"]
+    for p in relays.geometry:
+        d = marsgeo.geodesic_distance_m(
+            p.x, p.y, tubes.geometry.x.to_numpy(), tubes.geometry.y.to_numpy()
+        )
+        assert (d >= plan.spec.tube_clearance_m - 1e-6).all()

@@ -129,3 +129,31 @@ def test_user_catalogue_without_depot_columns() -> None:
     page = marsgeo.depot_map(pts, basemap=None, places=None).get_root().render()
     assert '"label","a"' in page  # generic popups show the user's columns
     assert "marsgeo.timeline" not in page  # no drop dates, no timeline
+
+
+def test_provider_titles_cannot_inject_html() -> None:
+    import xyzservices
+
+    prov = xyzservices.TileProvider(
+        name="evil",
+        url="https://tiles.example/{z}/{x}/{y}.png",
+        attribution="x",
+        title='HiRISE <img src=x onerror="window.PWNED=1">',
+        grid="EPSG4326",
+        body="Mars",
+        max_zoom=17,
+        min_zoom=0,
+        kind="xyz",
+    )
+    page = marsgeo.depot_map(marsgeo.load_depot(), basemap=prov).get_root().render()
+    assert "<img src=x" not in page
+    # the layer control's name is HTML-escaped, then JSON-encoded by folium
+    assert "\\u0026lt;img src=x" in page
+
+
+def test_drop_order_follows_drop_time_not_rows() -> None:
+    from marsgeo.webmap import _drop_rank
+
+    shuffled = marsgeo.load_depot().sort_values("name")
+    ranks = dict(zip(shuffled.index, _drop_rank(shuffled), strict=True))
+    assert ranks == {t: t for t in range(1, 11)}  # tube ids are the drop order

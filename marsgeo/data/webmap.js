@@ -116,7 +116,7 @@
           t.marker.setStyle({opacity: on ? 1 : 0, fillOpacity: on ? 0.9 : 0});
           if (on && (!last || t.order > last.order)) last = t;
         });
-        label.textContent = k === 0 ? "before the first drop" :
+        label.textContent = (k === 0 || !last) ? "before the first drop" :
           "after drop " + k + " of " + mg.tubes.length + ": sol " + last.sol + " (" +
           last.date + "), " + last.name;
       }
