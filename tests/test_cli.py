@@ -133,9 +133,18 @@ def test_bad_input_is_one_line_and_exit_1(
         assert w in err
 
 
-def test_usage_errors_exit_2() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tubes", "--format", "xml"],
+        ["info", "--format", "csv"],
+        ["distances", "--kind", "ring"],
+        ["fly"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
     with pytest.raises(SystemExit) as info:
-        run("tubes", "--format", "xml")
+        run(*args)
     assert info.value.code == 2
 
 

@@ -333,3 +333,35 @@ def test_relays_never_stretch_a_flight_past_the_range() -> None:
             p.x, p.y, tubes.geometry.x.to_numpy(), tubes.geometry.y.to_numpy()
         )
         assert (d >= plan.spec.tube_clearance_m - 1e-6).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(-300, 300), st.floats(-300, 300)), min_size=1, max_size=6),
+    st.integers(1, 3),
+    st.integers(1, 4),
+)
+def test_random_layouts_are_optimal_end_to_end(
+    offsets: list[tuple[float, float]], helicopters: int, fps: int
+) -> None:
+    # tubes scattered up to 300 m around a lander, at least 5 m apart
+    geod = mcrs.mars_geod()
+    pts: list[tuple[float, float]] = []
+    for dx, dy in offsets:
+        az = math.degrees(math.atan2(dx, dy))
+        lon, lat, _ = geod.fwd(77.40, 18.45, az, max(math.hypot(dx, dy), 30.0))
+        if all(marsgeo.geodesic_distance_m(lon, lat, p[0], p[1]) >= 5 for p in pts):
+            pts.append((float(lon), float(lat)))
+    tubes = gpd.GeoDataFrame(geometry=[Point(p) for p in pts], crs=mcrs.MARS_GEOGRAPHIC)
+    plan = plan_pickup(
+        tubes,
+        lander=(77.40, 18.45),
+        helicopters=helicopters,
+        spec=HelicopterSpec(flights_per_sol=fps),
+    )
+    sols, busiest = brute_force(
+        plan.trips["flights"].tolist(), plan.trips["flight_m"].tolist(), helicopters, fps
+    )
+    assert plan.makespan_sols == sols and plan.is_optimal
+    assert plan.busiest_flight_m == pytest.approx(busiest, abs=1e-6)
+    assert sorted(plan.trips.index) == list(range(len(pts)))
