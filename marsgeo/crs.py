@@ -420,6 +420,24 @@ def _latitude_is_ographic(base: CRS) -> bool:
     return cs is None or cs.name != "spherical"
 
 
+def _ocentric_from_base(lat: FloatArray, base: CRS) -> FloatArray:
+    """Give planetocentric latitude from a base's own latitude (converted if planetographic)."""
+    if not _latitude_is_ographic(base):
+        return lat
+    ell = base.ellipsoid
+    assert ell is not None
+    return ographic_to_ocentric_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+
+
+def _base_from_ocentric(lat: FloatArray, base: CRS) -> FloatArray:
+    """Give a base's own latitude from planetocentric latitude (the inverse of the above)."""
+    if not _latitude_is_ographic(base):
+        return lat
+    ell = base.ellipsoid
+    assert ell is not None
+    return ocentric_to_ographic_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+
+
 def _check_prime_meridian(base: CRS, crs: CRS) -> None:
     pm = base.prime_meridian
     if pm is not None and pm.longitude != 0.0:
@@ -512,10 +530,7 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
         # handles rotated poles (ob_tran), +lon_0 shifts, units and axis order
         plain = _plain_geographic(source)
         lon, lat = _transform(Transformer.from_crs(source, plain, always_xy=True), xs, ys, source)
-        if _latitude_is_ographic(plain):
-            ell = plain.ellipsoid
-            assert ell is not None
-            lat = ographic_to_ocentric_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+        lat = _ocentric_from_base(lat, plain)
         return np.asarray(lon_to_180(lon), dtype=float), np.asarray(lat, dtype=float)
     if source.is_projected:
         base = source.geodetic_crs
@@ -538,10 +553,7 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
         lon_axis, lat_axis, lon, lat = axes[0], axes[1], v0, v1
     lat = lat * _deg_factor(lat_axis) * (-1.0 if lat_axis.direction == "south" else 1.0)
     lon = lon * _deg_factor(lon_axis) * (-1.0 if lon_axis.direction == "west" else 1.0)
-    if _latitude_is_ographic(base):
-        ell = base.ellipsoid
-        assert ell is not None
-        lat = ographic_to_ocentric_lat(lat, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+    lat = _ocentric_from_base(lat, base)
     return np.asarray(lon_to_180(lon), dtype=float), np.asarray(lat, dtype=float)
 
 
@@ -577,13 +589,7 @@ def from_mars_lonlat(
     lat_c = np.asarray(lat, dtype=float)
     if not target.is_projected and _has_standard_axes(target):
         plain = _plain_geographic(target)
-        lat_p = lat_c
-        if _latitude_is_ographic(plain):
-            ell = plain.ellipsoid
-            assert ell is not None
-            lat_p = ocentric_to_ographic_lat(
-                lat_c, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre
-            )
+        lat_p = _base_from_ocentric(lat_c, plain)
         fwd = Transformer.from_crs(plain, target, always_xy=True)
         return _transform(fwd, lon_e, lat_p, target)
     base = target.geodetic_crs if target.is_projected else target
@@ -591,11 +597,7 @@ def from_mars_lonlat(
         msg = f"crs {target.to_string()} has no geographic base; cannot convert to it."
         raise CRSError(msg)
     _check_prime_meridian(base, target)
-    lat_b = lat_c
-    if _latitude_is_ographic(base):
-        ell = base.ellipsoid
-        assert ell is not None
-        lat_b = ocentric_to_ographic_lat(lat_c, a_m=ell.semi_major_metre, b_m=ell.semi_minor_metre)
+    lat_b = _base_from_ocentric(lat_c, base)
     axes = base.axis_info
     lat_axis, lon_axis = (
         (axes[0], axes[1]) if axes[0].direction in ("north", "south") else (axes[1], axes[0])
