@@ -148,37 +148,32 @@ def min_sols(flights: Sequence[int], helicopters: int, f: int) -> tuple[int, int
 
 
 def _lpt_groups(
-    flights: Sequence[int], dist: Sequence[float], helicopters: int, cap: int | None
+    flights: Sequence[int],
+    dist: Sequence[float],
+    helicopters: int,
+    cap: int | None,
+    *,
+    by_distance: bool = False,
 ) -> list[list[int]]:
-    """Longest processing time first: each trip to the least loaded helicopter it fits."""
-    order = sorted(range(len(flights)), key=lambda i: (-flights[i], -dist[i], i))
+    """Longest processing time first: each trip to the least loaded helicopter it fits.
+
+    "Longest" is by flights (then distance), or with ``by_distance`` by distance (then
+    flights); the latter falls back to the former when a trip no longer fits. Returns []
+    when the trips cannot be placed under ``cap``.
+    """
+    first, second = (dist, flights) if by_distance else (flights, dist)
+    order = sorted(range(len(flights)), key=lambda i: (-first[i], -second[i], i))
     groups: list[list[int]] = [[] for _ in range(helicopters)]
     load_f = [0] * helicopters
     load_d = [0.0] * helicopters
     for i in order:
         fits = [h for h in range(helicopters) if cap is None or load_f[h] + flights[i] <= cap]
         if not fits:
-            return []
-        h = min(fits, key=lambda k: (load_d[k], load_f[k], k))
-        groups[h].append(i)
-        load_f[h] += flights[i]
-        load_d[h] += dist[i]
-    return groups
-
-
-def _lpt_distance_groups(
-    flights: Sequence[int], dist: Sequence[float], helicopters: int, cap: int
-) -> list[list[int]]:
-    """LPT on distance under the flight cap; falls back to flight-first LPT if stuck."""
-    order = sorted(range(len(flights)), key=lambda i: (-dist[i], -flights[i], i))
-    groups: list[list[int]] = [[] for _ in range(helicopters)]
-    load_f = [0] * helicopters
-    load_d = [0.0] * helicopters
-    for i in order:
-        fits = [h for h in range(helicopters) if load_f[h] + flights[i] <= cap]
-        if not fits:
-            return _lpt_groups(flights, dist, helicopters, cap)
-        h = min(fits, key=lambda k: (load_d[k], k))
+            return _lpt_groups(flights, dist, helicopters, cap) if by_distance else []
+        if by_distance:
+            h = min(fits, key=lambda k: (load_d[k], k))
+        else:
+            h = min(fits, key=lambda k: (load_d[k], load_f[k], k))
         groups[h].append(i)
         load_f[h] += flights[i]
         load_d[h] += dist[i]
@@ -323,7 +318,7 @@ def assign(
         exact = groups is not None
         method = "exact: depth-first search with bounds"
     if groups is None:
-        start = _lpt_distance_groups(flights, dist, helicopters, cap)
+        start = _lpt_groups(flights, dist, helicopters, cap, by_distance=True)
         groups = _improve(start, flights, dist, cap)
         method = "LPT then pairwise moves and swaps"
     while len(groups) < helicopters:

@@ -178,10 +178,10 @@ def _rio_crs(crs: pyproj.CRS) -> rasterio.crs.CRS:
     return rasterio.crs.CRS.from_wkt(crs.to_wkt())
 
 
-def _lonlat_bounds(
-    bounds: tuple[float, float, float, float], crs: pyproj.CRS, n: int = 21
-) -> tuple[float, float, float, float]:
-    left, bottom, right, top = bounds
+def _box_outline(
+    left: float, bottom: float, right: float, top: float, n: int
+) -> tuple[FloatArray, FloatArray]:
+    """Points along a box's four edges, ``n`` per edge: a box stays exact in another CRS."""
     t = np.linspace(0.0, 1.0, n)
     xs = np.concatenate(
         [left + (right - left) * t, np.full(n, right), right - (right - left) * t, np.full(n, left)]
@@ -189,6 +189,14 @@ def _lonlat_bounds(
     ys = np.concatenate(
         [np.full(n, bottom), bottom + (top - bottom) * t, np.full(n, top), top - (top - bottom) * t]
     )
+    return xs, ys
+
+
+def _lonlat_bounds(
+    bounds: tuple[float, float, float, float], crs: pyproj.CRS, n: int = 21
+) -> tuple[float, float, float, float]:
+    left, bottom, right, top = bounds
+    xs, ys = _box_outline(left, bottom, right, top, n)
     lon, lat = to_mars_lonlat(xs, ys, crs)
     return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
@@ -322,14 +330,7 @@ def aoi_bounds_in(crs: pyproj.CRS, aoi: Any, *, margin_m: float = 0.0) -> tuple[
     x, y = to_local.transform(lon, lat)
     left, right = float(np.min(x)) - margin_m, float(np.max(x)) + margin_m
     bottom, top = float(np.min(y)) - margin_m, float(np.max(y)) + margin_m
-    n = 21
-    t = np.linspace(0, 1, n)
-    ex = np.concatenate(
-        [left + (right - left) * t, np.full(n, right), right - (right - left) * t, np.full(n, left)]
-    )
-    ey = np.concatenate(
-        [np.full(n, bottom), bottom + (top - bottom) * t, np.full(n, top), top - (top - bottom) * t]
-    )
+    ex, ey = _box_outline(left, bottom, right, top, 21)
     elon, elat = from_local.transform(ex, ey)
     rx, ry = from_mars_lonlat(elon, elat, crs)
     return (float(np.min(rx)), float(np.min(ry)), float(np.max(rx)), float(np.max(ry)))

@@ -287,6 +287,18 @@ def hazard_polygons(mask: Raster) -> gpd.GeoDataFrame:
     return gdf
 
 
+def hazard_areas(raster: Raster) -> gpd.GeoDataFrame:
+    """Hazard polygons from a boolean mask, a slope raster [deg] or a DTM [m].
+
+    A mask is taken as it is; slopes and DTMs use :func:`hazard_mask`'s default threshold.
+    """
+    if raster.data.dtype == bool:
+        return hazard_polygons(raster)
+    if raster.units == "deg":
+        return hazard_polygons(hazard_mask(raster))
+    return hazard_polygons(hazard_mask(slope_deg(raster)))
+
+
 # --- synthetic terrain ----------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 import marsgeo
 from marsgeo.errors import MarsGeoError
-from marsgeo.io import geojson_text
+from marsgeo.io import geojson_text, plain_values
 
 FORMATS = ("table", "csv", "json", "geojson")
 
@@ -30,11 +30,9 @@ def _catalogue(args: argparse.Namespace) -> gpd.GeoDataFrame:
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop geometry and write datetimes as ISO strings, for CSV / JSON / tables."""
-    out = pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore"))
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].map(lambda t: t.isoformat(timespec="seconds"))
-    return out
+    return plain_values(
+        pd.DataFrame(frame.drop(columns=["geometry"], errors="ignore")), timespec="seconds"
+    )
 
 
 def _emit(
@@ -133,14 +131,22 @@ def _lonlat_arg(text: str) -> tuple[float, float]:
     return lon, lat
 
 
+def _lander(args: argparse.Namespace, err: TextIO) -> tuple[float, float]:
+    """Return the --lander position, or the assumed one, announced as such on stderr."""
+    from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
+
+    if args.lander is not None:
+        lander: tuple[float, float] = args.lander
+        return lander
+    print(f"marsgeo {args.command}: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
+    return ASSUMED_LANDER
+
+
 def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE, HelicopterSpec
+    from marsgeo.routing import HelicopterSpec
 
     tubes = _catalogue(args)
-    lander = args.lander
-    if lander is None:
-        lander = ASSUMED_LANDER
-        print(f"marsgeo plan: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
+    lander = _lander(args, err)
     overrides: dict[str, Any] = {}
     if args.range is not None:
         overrides["range_m"] = args.range
@@ -185,8 +191,6 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
-
     if args.output:
         msg = f"--output {args.output!r}: marsgeo map writes HTML; name it with --html PATH."
         raise MarsGeoError(msg)
@@ -194,11 +198,7 @@ def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tubes = _catalogue(args)
     plan = None
     if args.helicopters > 0:
-        lander = args.lander
-        if lander is None:
-            lander = ASSUMED_LANDER
-            print(f"marsgeo map: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
-        plan = marsgeo.plan_pickup(tubes, lander=lander, helicopters=args.helicopters)
+        plan = marsgeo.plan_pickup(tubes, lander=_lander(args, err), helicopters=args.helicopters)
     terrain: Any = None
     if args.terrain == "synthetic":
         terrain = "synthetic"
@@ -257,6 +257,15 @@ def _parser() -> argparse.ArgumentParser:
             help="write to a file instead: .gpkg, .fgb, .geojson (Mars lon/lat) or .csv",
         )
 
+    def lander_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--lander",
+            type=_lonlat_arg,
+            metavar="LON,LAT",
+            help="lander position (default: an ASSUMED point 150 m ESE of the depot; no "
+            "lander position was published)",
+        )
+
     p = sub.add_parser(
         "tubes",
         help="list the tubes with their metadata",
@@ -289,13 +298,7 @@ def _parser() -> argparse.ArgumentParser:
         "csv/json/geojson give every leg.",
     )
     catalogue_opts(p)
-    p.add_argument(
-        "--lander",
-        type=_lonlat_arg,
-        metavar="LON,LAT",
-        help="lander position (default: an ASSUMED point 150 m ESE of the depot; no lander "
-        "position was published)",
-    )
+    lander_opt(p)
     p.add_argument("--helicopters", type=int, default=2, help="number of helicopters (2)")
     p.add_argument("--range", type=float, metavar="M", help="range of one flight [m] (700)")
     p.add_argument(
@@ -340,12 +343,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="synthetic|PATH|URL|none",
         help="terrain overlay: marsgeo's labelled synthetic DTM (default), a DTM, or none",
     )
-    p.add_argument(
-        "--lander",
-        type=_lonlat_arg,
-        metavar="LON,LAT",
-        help="lander position for the pickup plan (default: an ASSUMED point)",
-    )
+    lander_opt(p)
     p.add_argument(
         "--helicopters", type=int, default=2, help="helicopters in the plan; 0 draws no plan"
     )

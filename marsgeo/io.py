@@ -34,11 +34,12 @@ __all__ = ["FORMATS", "export", "geojson_text"]
 FORMATS = {".gpkg": "GPKG", ".fgb": "FlatGeobuf", ".geojson": "GeoJSON", ".csv": "CSV"}
 
 
-def _plain_values(frame: pd.DataFrame) -> pd.DataFrame:
+def plain_values(frame: pd.DataFrame, *, timespec: str = "auto") -> pd.DataFrame:
+    """Return a copy with datetime columns as ISO 8601 text (for CSV, JSON and tables)."""
     out = frame.copy()
     for col in out.columns:
-        if col != "geometry" and isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].map(lambda t: t.isoformat())
+        if col != "geometry" and pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].map(lambda t: t.isoformat(timespec=timespec))
     return out
 
 
@@ -67,7 +68,7 @@ def geojson_text(data: gpd.GeoDataFrame) -> str:
     ('IAU_2015:49900', 10)
     """
     require_mars_crs(data, name="data")
-    mars = _plain_values(to_mars_geographic(data))
+    mars = plain_values(to_mars_geographic(data))
     index_name = mars.index.name
     flat: Any = mars.reset_index(drop=index_name is None)
     doc: dict[str, Any] = flat.to_geo_dict(na="null", drop_id=True)
@@ -116,7 +117,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
         if suffix == ".csv":
             if geo:
                 mars = to_mars_geographic(data)
-                frame = pd.DataFrame(_plain_values(mars).drop(columns=mars.geometry.name))
+                frame = pd.DataFrame(plain_values(mars).drop(columns=mars.geometry.name))
                 where = gpd.GeoSeries(mars.geometry).representative_point()
                 frame["lon"] = where.x.to_numpy()
                 frame["lat"] = where.y.to_numpy()
@@ -125,7 +126,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
                     gpd.GeoSeries(mars.geometry).to_wkt(rounding_precision=-1).to_numpy()
                 )
             else:
-                frame = _plain_values(data)
+                frame = plain_values(data)
             frame.to_csv(tmp, index=frame.index.name is not None, lineterminator="\n")
         elif suffix == ".geojson":
             tmp.write_text(geojson_text(data), encoding="utf-8")

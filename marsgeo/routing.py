@@ -294,16 +294,11 @@ def _polygons(obj: Any, *, name: str) -> list[Polygon]:
 def _hazard_polygons(hazard: Any) -> list[Polygon]:
     if hazard is None:
         return []
-    from marsgeo.basemap import Raster, hazard_mask, hazard_polygons, slope_deg
+    from marsgeo._raster import Raster
+    from marsgeo._terrain import hazard_areas
 
     if isinstance(hazard, Raster):
-        if hazard.data.dtype == bool:
-            mask = hazard
-        elif hazard.units == "deg":
-            mask = hazard_mask(hazard)
-        else:
-            mask = hazard_mask(slope_deg(hazard))
-        return _polygons(hazard_polygons(mask), name="hazard")
+        return _polygons(hazard_areas(hazard), name="hazard")
     return _polygons(hazard, name="hazard")
 
 

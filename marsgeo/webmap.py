@@ -454,14 +454,11 @@ def depot_map(
 
 
 def _hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
-    from marsgeo.basemap import Raster, hazard_mask, hazard_polygons, slope_deg
+    from marsgeo._raster import Raster
+    from marsgeo._terrain import hazard_areas
 
     if isinstance(hazard, Raster):
-        if hazard.data.dtype == bool:
-            return hazard_polygons(hazard)
-        if hazard.units == "deg":
-            return hazard_polygons(hazard_mask(hazard))
-        return hazard_polygons(hazard_mask(slope_deg(hazard)))
+        return hazard_areas(hazard)
     if isinstance(hazard, (gpd.GeoDataFrame, gpd.GeoSeries)):
         out = to_mars_geographic(hazard)
         return out if isinstance(out, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=out)
