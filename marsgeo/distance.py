@@ -485,10 +485,55 @@ def spacing_violations(
     return close.reset_index(drop=True).rename_axis("pair_id")
 
 
+def _ring_area_perimeter(ring: Any, g: pyproj.Geod) -> tuple[float, float]:
+    """Area enclosed by one ring (whatever its winding) and its length, on the body."""
+    xy = shapely.get_coordinates(ring)
+    area, perimeter = g.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+    return abs(float(area)), float(perimeter)
+
+
+def _line_length(line: Any, g: pyproj.Geod) -> float:
+    xy = shapely.get_coordinates(line)
+    if len(xy) < 2:
+        return 0.0
+    return float(g.line_length(xy[:, 0], xy[:, 1]))
+
+
+def _area_perimeter(geom: Any, g: pyproj.Geod) -> tuple[float, float]:
+    """Area and perimeter of one geometry whose latitudes are already on the body."""
+    if geom is None or geom.is_empty:
+        return 0.0, 0.0
+    kind = geom.geom_type
+    if kind in ("Point", "MultiPoint"):
+        return 0.0, 0.0
+    if kind in ("LineString", "LinearRing"):
+        # a line encloses nothing; it is not closed into a ring (Geod.geometry_area_perimeter
+        # would, doubling a two-point line and giving a three-point line a triangle's area)
+        return 0.0, _line_length(geom, g)
+    if kind == "Polygon":
+        # each ring on its own and unsigned, so that a hole is subtracted however it is wound
+        area, perimeter = _ring_area_perimeter(geom.exterior, g)
+        for hole in geom.interiors:
+            hole_area, hole_perimeter = _ring_area_perimeter(hole, g)
+            area -= hole_area
+            perimeter += hole_perimeter
+        return area, perimeter
+    # MultiLineString, MultiPolygon, GeometryCollection: the sum of the parts
+    area = perimeter = 0.0
+    for part in geom.geoms:
+        part_area, part_perimeter = _area_perimeter(part, g)
+        area += part_area
+        perimeter += part_perimeter
+    return area, perimeter
+
+
 def geodesic_area_perimeter(shapes: Any, *, geod: pyproj.Geod | None = None) -> pd.DataFrame:
     """Geodesic area [m^2] and perimeter [m] of each geometry, on the Mars body.
 
-    Polygon edges are taken as geodesics (densify lines of latitude before calling).
+    Polygon edges are taken as geodesics (densify lines of latitude before calling). Each
+    ring of a polygon is measured on its own, so the result does not depend on the winding
+    of the shell or of the holes. A ring is taken to enclose the smaller of the two regions
+    it bounds on the body.
 
     Parameters
     ----------
@@ -500,17 +545,29 @@ def geodesic_area_perimeter(shapes: Any, *, geod: pyproj.Geod | None = None) -> 
     Returns
     -------
     pandas.DataFrame
-        Columns ``area_m2`` (0 for points and lines) and ``perimeter_m`` (length of lines,
-        0 for points), index as the input's.
+        Index as the input's, and two columns:
+
+        ``area_m2``
+            For a polygon, the area of its shell minus the areas of its holes; 0 for
+            points and lines (a line is never closed into a ring, even when its ends meet).
+        ``perimeter_m``
+            For a polygon, the length of its whole boundary: the shell *and* every hole, as
+            shapely's ``length`` counts it; for a line, its geodesic length; 0 for points.
+
+        Multi-part geometries and geometry collections get the sums over their parts; empty
+        and missing geometries get 0.
 
     Examples
     --------
     >>> import geopandas as gpd
-    >>> from shapely import box
+    >>> from shapely import LineString, box
     >>> from marsgeo.crs import MARS_GEOGRAPHIC
-    >>> cell = gpd.GeoSeries([box(0, 0, 1, 1)], crs=MARS_GEOGRAPHIC)
-    >>> round(float(geodesic_area_perimeter(cell)["area_m2"].iloc[0]) / 1e6)
-    3513
+    >>> shapes = gpd.GeoSeries([box(0, 0, 1, 1), LineString([(0, 0), (1, 0)])], crs=MARS_GEOGRAPHIC)
+    >>> measures = geodesic_area_perimeter(shapes)
+    >>> (measures["area_m2"] / 1e6).round().tolist()
+    [3513.0, 0.0]
+    >>> (measures["perimeter_m"] / 1e3).round(3).tolist()
+    [237.09, 59.275]
     """
     from marsgeo.crs import to_mars_geographic
 
@@ -526,8 +583,5 @@ def geodesic_area_perimeter(shapes: Any, *, geod: pyproj.Geod | None = None) -> 
     area = np.zeros(len(body))
     perim = np.zeros(len(body))
     for k, geom in enumerate(body):
-        if geom is None or geom.is_empty:
-            continue
-        a, p = g.geometry_area_perimeter(geom)
-        area[k], perim[k] = abs(a), p
+        area[k], perim[k] = _area_perimeter(geom, g)
     return pd.DataFrame({"area_m2": area, "perimeter_m": perim}, index=geoms.index)

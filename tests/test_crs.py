@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -153,6 +154,126 @@ def test_local_crs_equator_roundoff_is_known_and_small() -> None:
     x, y = fwd.transform(*inv.transform(1.0, 1.0))
     assert abs(x - 1.0) < 3e-3
     assert 0.0 < abs(y - 1.0) < 3e-3  # millimetres at 1 m from an equatorial origin
+
+
+# --- how far local_crs planar distances are from geodesic ones, measured independently -----------
+
+# the Mars sphere as PROJ defines it, with pyproj's own geodesic (not marsgeo's kernel)
+SPHERE = CRS("IAU_2015:49900").get_geod()
+# azimuths of the worst pair within r of a TM centre: a chord parallel to the central meridian
+# at easting r sqrt(2/3), whose ends are r from the centre
+WORST_AZ = math.degrees(math.atan(math.sqrt(2.0)))
+
+
+def stated_local_crs_bounds_mm() -> dict[float, float]:
+    """The accuracy local_crs's docstring states: {radius [km]: bound [mm]}."""
+    text = " ".join((mcrs.local_crs.__doc__ or "").split())
+    found = re.findall(r"([0-9.]+) mm (?:for points )?within ([0-9.]+) km", text)
+    return {float(km): float(mm) for mm, km in found}
+
+
+def disc_sample(lon0: float, lat0: float, r_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points within r of the centre: rings at fractions of r every 5 degrees, the worst pair."""
+    frac = np.array([0.25, 0.5, 0.75, math.sqrt(2 / 3), 1.0])
+    az = np.arange(0.0, 360.0, 5.0)
+    worst = [WORST_AZ, 180 - WORST_AZ, -WORST_AZ, WORST_AZ - 180]
+    dist = np.concatenate([[0.0], np.repeat(frac * r_m, len(az)), [r_m] * len(worst)])
+    azim = np.concatenate([[0.0], np.tile(az, len(frac)), worst])
+    lon, lat, _ = SPHERE.fwd(np.full(len(dist), lon0), np.full(len(dist), lat0), azim, dist)
+    return np.asarray(lon), np.asarray(lat)
+
+
+def planar_minus_geodesic_m(
+    lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """|planar - geodesic| distance [m] for every pair of the points, in local_crs(lon0, lat0)."""
+    fwd = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, mcrs.local_crs(lon0, lat0), always_xy=True)
+    x, y = fwd.transform(lon, lat)
+    i, j = np.triu_indices(len(lon), k=1)
+    planar = np.hypot(x[i] - x[j], y[i] - y[j])
+    _, _, geodesic = SPHERE.inv(lon[i], lat[i], lon[j], lat[j])
+    return np.asarray(np.abs(planar - np.asarray(geodesic)))
+
+
+def worst_error_m(r_m: float) -> float:
+    """Closed form: the largest |planar - geodesic| for two points within r of a TM centre."""
+    return 2 * r_m**3 / (3 * math.sqrt(3) * SPHERE.a**2)
+
+
+def test_local_crs_states_its_accuracy() -> None:
+    bounds = stated_local_crs_bounds_mm()
+    assert {1.0, 5.0, 10.0} <= set(bounds), bounds
+    for km, mm in bounds.items():
+        # the stated bound is the closed form, rounded up (with room for round-off)
+        exact_mm = worst_error_m(km * 1000.0) * 1000.0
+        assert exact_mm <= mm < 1.25 * exact_mm, (km, mm, exact_mm)
+
+
+@pytest.mark.parametrize(
+    ("lon0", "lat0"),
+    [
+        (77.4, 0.0),
+        (77.45088572, 18.44462715),  # Jezero
+        (77.4, -18.45),
+        (-120.0, 45.0),
+        (-120.0, -45.0),
+        (179.999, 80.0),  # the sample straddles the antimeridian
+        (179.999, -80.0),
+    ],
+)
+def test_local_crs_distances_are_as_accurate_as_stated(lon0: float, lat0: float) -> None:
+    bounds = stated_local_crs_bounds_mm()
+    assert bounds, "local_crs's docstring states no accuracy"
+    for km, mm in bounds.items():
+        lon, lat = disc_sample(lon0, lat0, km * 1000.0)
+        # the stated bounds are for points more than 1 km from the equator (see below)
+        away = np.abs(np.radians(lat)) * SPHERE.a > 999.0
+        err = planar_minus_geodesic_m(lon0, lat0, lon[away], lat[away])
+        assert err.max() <= mm / 1000.0, (km, err.max())
+        if away.all():  # the sample holds the worst pair, so the check is not vacuous
+            assert err.max() > 0.99 * worst_error_m(km * 1000.0), (km, err.max())
+
+
+@given(
+    st.floats(-180.0, 180.0),
+    st.floats(1.0, 85.0),
+    st.sampled_from([-1.0, 1.0]),
+    st.tuples(st.floats(0.0, 360.0), st.floats(0.0, 5000.0)),
+    st.tuples(st.floats(0.0, 360.0), st.floats(0.0, 5000.0)),
+)
+def test_local_crs_distance_within_5_km_property(
+    lon0: float,
+    lat0: float,
+    hemisphere: float,
+    a: tuple[float, float],
+    b: tuple[float, float],
+) -> None:
+    lat0 *= hemisphere
+    (az_a, d_a), (az_b, d_b) = a, b
+    lon, lat, _ = SPHERE.fwd([lon0, lon0], [lat0, lat0], [az_a, az_b], [d_a, d_b])
+    err = planar_minus_geodesic_m(lon0, lat0, np.asarray(lon), np.asarray(lat))
+    assert float(err[0]) <= stated_local_crs_bounds_mm()[5.0] / 1000.0
+
+
+def test_local_crs_northing_roundoff_at_the_equator_is_as_stated() -> None:
+    # PROJ's spherical TM takes the northing from acos(), which loses precision near 0:
+    # compare with the closed form y = R atan2(tan(lat), cos(lon - lon0)), for points at
+    # 0, 1, 10, 100 and 1000 m from the equator over 18 km of it
+    fwd = Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, mcrs.local_crs(0.0, 0.0), always_xy=True)
+    lon = np.linspace(-0.3, 0.3, 60001)
+    worst = {}
+    for from_equator_m in (0.0, 1.0, 10.0, 100.0, 1000.0):
+        lat = np.full_like(lon, np.degrees(from_equator_m / SPHERE.a))
+        _, y = fwd.transform(lon, lat)
+        exact = SPHERE.a * np.arctan2(np.tan(np.radians(lat)), np.cos(np.radians(lon)))
+        worst[from_equator_m] = float(np.abs(y - exact).max())
+    # as stated: up to 5 cm on the equator, about 2 mm at 1 m, 0.2 mm at 10 m, 0.02 mm at
+    # 100 m and 3 micrometres at 1 km
+    assert 1e-3 < worst[0.0] <= 0.051
+    assert worst[1.0] <= 2.5e-3
+    assert worst[10.0] <= 0.25e-3
+    assert worst[100.0] <= 0.025e-3
+    assert worst[1000.0] <= 3e-6
 
 
 @pytest.mark.parametrize(("lon", "lat"), [(float("nan"), 18.0), (77.0, 95.0), (400.0, 0.0)])

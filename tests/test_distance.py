@@ -10,7 +10,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from shapely.geometry import Point
+from shapely import segmentize
+from shapely.geometry import (
+    GeometryCollection,
+    LinearRing,
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+    box,
+)
 
 import marsgeo
 from marsgeo import crs as mcrs
@@ -314,3 +325,126 @@ def test_vectorised_equals_elementwise(lon: np.ndarray, lat: np.ndarray) -> None
 def test_landing_to_depot(depot: gpd.GeoDataFrame) -> None:
     d = marsgeo.geodesic_distance_m(*LANDING, depot.geometry.x.mean(), depot.geometry.y.mean())
     assert float(d) == pytest.approx(2450, abs=25)
+
+
+# --- areas and perimeters, against closed forms on the sphere ------------------------------------
+
+# step [deg] for densifying lat/lon cells: the geodesic between two vertices on a parallel
+# bulges poleward by micrometres, so the densified cell has the parallel-bounded cell's area
+CELL_STEP_DEG = 0.002
+
+
+def cell(lon1: float, lat1: float, lon2: float, lat2: float, *, ccw: bool = True) -> Polygon:
+    """A lat/lon cell, densified so that its geodesic edges follow the parallels."""
+    ring = np.asarray(box(lon1, lat1, lon2, lat2).exterior.coords)  # counter-clockwise
+    ring = ring if ccw else ring[::-1]
+    return Polygon(segmentize(LinearRing(ring), CELL_STEP_DEG))
+
+
+def cell_area_m2(lon1: float, lat1: float, lon2: float, lat2: float, r: float = R) -> float:
+    """Closed form: the area between two meridians and two parallels of a sphere."""
+    return (
+        r**2
+        * math.radians(lon2 - lon1)
+        * (math.sin(math.radians(lat2)) - math.sin(math.radians(lat1)))
+    )
+
+
+def path_length_m(coords: object, r: float = R) -> float:
+    """Sum of great-circle (haversine) lengths of the segments of a vertex chain."""
+    lon, lat = np.asarray(coords, dtype=float)[:, :2].T
+    return float(np.sum(haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:], r=r)))
+
+
+def measure(*geoms: object, geod: pyproj.Geod | None = None) -> pd.DataFrame:
+    return marsgeo.geodesic_area_perimeter(
+        gpd.GeoSeries(list(geoms), crs=mcrs.MARS_GEOGRAPHIC), geod=geod
+    )
+
+
+@pytest.mark.parametrize("bounds", [(77.0, 18.0, 78.0, 19.0), (-10.0, -62.0, 10.0, -55.0)])
+@pytest.mark.parametrize("ccw", [True, False])
+def test_cell_area_matches_the_closed_form(bounds: tuple[float, ...], ccw: bool) -> None:
+    poly = cell(*bounds, ccw=ccw)
+    m = measure(poly)
+    assert m["area_m2"].iloc[0] == pytest.approx(cell_area_m2(*bounds), rel=1e-9)
+    assert m["perimeter_m"].iloc[0] == pytest.approx(path_length_m(poly.exterior.coords), rel=1e-9)
+
+
+@pytest.mark.parametrize("shell_ccw", [True, False])
+@pytest.mark.parametrize("hole_ccw", [True, False])
+def test_a_hole_is_subtracted_however_it_is_wound(shell_ccw: bool, hole_ccw: bool) -> None:
+    outer, inner = (76.0, 17.0, 79.0, 20.0), (77.0, 18.0, 78.0, 19.0)
+    shell = cell(*outer, ccw=shell_ccw).exterior
+    hole = cell(*inner, ccw=hole_ccw).exterior
+    m = measure(Polygon(shell, [hole]))
+    want = cell_area_m2(*outer) - cell_area_m2(*inner)
+    assert m["area_m2"].iloc[0] == pytest.approx(want, rel=1e-9)
+    # the perimeter is the whole boundary, holes included (as shapely's `length`)
+    rings = path_length_m(shell.coords) + path_length_m(hole.coords)
+    assert m["perimeter_m"].iloc[0] == pytest.approx(rings, rel=1e-9)
+
+
+def test_a_body_passed_as_geod_scales_area_and_perimeter() -> None:
+    poly = Polygon(cell(76, 17, 79, 20).exterior, [cell(77, 18, 78, 19, ccw=False).exterior])
+    on_mars = measure(poly)
+    twice = measure(poly, geod=pyproj.Geod(a=2 * R, f=0.0))
+    assert twice["area_m2"].iloc[0] == pytest.approx(4 * on_mars["area_m2"].iloc[0], rel=1e-9)
+    assert twice["perimeter_m"].iloc[0] == pytest.approx(
+        2 * on_mars["perimeter_m"].iloc[0], rel=1e-9
+    )
+
+
+def test_lines_have_their_length_and_no_area() -> None:
+    two = LineString([(77.40, 18.45), (77.45, 18.44)])
+    three = LineString([(77.40, 18.45), (77.45, 18.44), (77.42, 18.50)])
+    closed = LineString([(77.40, 18.45), (77.45, 18.44), (77.42, 18.50), (77.40, 18.45)])
+    multi = MultiLineString([two, three])
+    m = measure(two, three, closed, multi)
+    assert m["area_m2"].tolist() == [0.0, 0.0, 0.0, 0.0]
+    want = [path_length_m(g.coords) for g in (two, three, closed)]
+    want.append(want[0] + want[1])
+    assert m["perimeter_m"].to_numpy() == pytest.approx(want, rel=1e-9)
+    # a two-point line is as long as the great-circle distance between its ends, not twice it
+    assert m["perimeter_m"].iloc[0] == pytest.approx(
+        float(haversine_m(77.40, 18.45, 77.45, 18.44)), rel=1e-9
+    )
+
+
+def test_parts_are_summed_and_points_measure_nothing() -> None:
+    a, b = (77.0, 18.0, 78.0, 19.0), (80.0, -5.0, 81.5, -3.0)
+    # parts wound in opposite directions must add up, not cancel
+    multi = MultiPolygon([cell(*a), cell(*b, ccw=False)])
+    line = LineString([(70.0, 0.0), (70.0, 1.0)])
+    mixed = GeometryCollection([cell(*a), line, Point(1.0, 2.0)])
+    m = measure(multi, mixed, Point(77.4, 18.4), MultiPoint([(0, 0), (1, 1)]), Polygon(), None)
+    assert m["area_m2"].iloc[0] == pytest.approx(cell_area_m2(*a) + cell_area_m2(*b), rel=1e-9)
+    assert m["perimeter_m"].iloc[0] == pytest.approx(
+        sum(path_length_m(p.exterior.coords) for p in multi.geoms), rel=1e-9
+    )
+    assert m["area_m2"].iloc[1] == pytest.approx(cell_area_m2(*a), rel=1e-9)
+    assert m["perimeter_m"].iloc[1] == pytest.approx(
+        path_length_m(cell(*a).exterior.coords) + math.radians(1.0) * R, rel=1e-9
+    )
+    assert m.iloc[2:].to_numpy().tolist() == [[0.0, 0.0]] * 4
+
+
+@given(
+    st.floats(-170.0, 160.0),
+    st.floats(-70.0, 60.0),
+    st.floats(0.5, 8.0),
+    st.floats(0.5, 8.0),
+    st.floats(0.1, 0.8),
+    st.booleans(),
+)
+def test_area_with_a_hole_property(
+    lon: float, lat: float, width: float, height: float, frac: float, hole_ccw: bool
+) -> None:
+    outer = (lon, lat, lon + width, lat + height)
+    inner_w, inner_h = width * frac, height * frac
+    inner = (lon + (width - inner_w) / 2, lat + (height - inner_h) / 2)
+    inner = (*inner, inner[0] + inner_w, inner[1] + inner_h)
+    poly = Polygon(cell(*outer).exterior, [cell(*inner, ccw=hole_ccw).exterior])
+    area = float(measure(poly)["area_m2"].iloc[0])
+    assert area == pytest.approx(cell_area_m2(*outer) - cell_area_m2(*inner), rel=1e-8)
+    assert 0.0 < area < cell_area_m2(*outer)
