@@ -262,8 +262,9 @@ def _parser() -> argparse.ArgumentParser:
             "--lander",
             type=_lonlat_arg,
             metavar="LON,LAT",
-            help="lander position (default: an ASSUMED point 150 m ESE of the depot; no "
-            "lander position was published)",
+            help="lander position (default "
+            + ",".join(str(v) for v in marsgeo.routing.ASSUMED_LANDER)
+            + f"; {marsgeo.routing.ASSUMED_LANDER_NOTE})",
         )
 
     p = sub.add_parser(

@@ -102,6 +102,7 @@ def _depot_frame() -> gpd.GeoDataFrame:
         "collected_sol",
         "collected_date",
         "collected_date_confidence",
+        "collected_date_method",
         "collected_sol_start_utc",
         "collected_sol_end_utc",
         "dropped_sol",
@@ -109,6 +110,7 @@ def _depot_frame() -> gpd.GeoDataFrame:
         "dropped_utc",
         "dropped_date",
         "dropped_date_confidence",
+        "dropped_date_method",
         "twin",
         "twin_confidence",
         "lon",
@@ -142,18 +144,22 @@ def load_depot() -> gpd.GeoDataFrame:
         - ``sample_type`` (one of :data:`SAMPLE_TYPES`), ``sample_type_detail``,
           ``sample_type_confidence``
         - ``source_rock``, ``source_site``, ``source_confidence``
-        - ``collected_sol``, ``collected_date`` (published, ISO), ``collected_date_confidence``,
+        - ``collected_sol``, ``collected_date`` (ISO; published, or computed with Mars24),
+          ``collected_date_confidence``, ``collected_date_method`` (how the date was obtained;
+          for a computed or doubtful date, the conversion and why it can be one day off),
           ``collected_sol_start_utc`` / ``collected_sol_end_utc`` (the UTC span of the sol,
           computed with Mars24)
         - ``dropped_sol``, ``dropped_lmst`` (``HH:MM:SS``, PDS), ``dropped_utc`` (computed from
-          sol and LMST), ``dropped_date`` (its UTC date), ``dropped_date_confidence``
+          sol and LMST), ``dropped_date`` (its UTC date), ``dropped_date_confidence``,
+          ``dropped_date_method`` (the conversion, and whether it matches a published date)
         - ``twin`` (the paired sample kept on the rover; empty when there is none),
           ``twin_confidence``
         - ``lon``, ``lat`` [deg] (planetocentric, east), ``elev_m`` (above the areoid),
           ``position_confidence`` ("inferred"), ``position_uncertainty_m``, ``position_source``
         - ``facts_source`` (keys of :func:`sources`), ``notes``
 
-        Confidence columns hold "confirmed", "approximate" or "inferred".
+        Confidence columns hold "confirmed", "approximate" or "inferred"; the ``*_method``
+        columns say how a computed or doubtful value was worked out.
 
     Examples
     --------
@@ -162,6 +168,10 @@ def load_depot() -> gpd.GeoDataFrame:
     (10, 'tube_id', 'Malay', 'witness')
     >>> tubes.loc[1, "dropped_date"]
     '2022-12-21'
+    >>> tubes.loc[9, ["collected_date", "collected_date_confidence"]].tolist()
+    ['2022-03-10', 'inferred']
+    >>> tubes.loc[9, "collected_date_method"].startswith("Mars24 conversion of sol 374")
+    True
     """
     return _depot_frame().copy()
 

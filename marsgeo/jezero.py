@@ -1,7 +1,8 @@
 """Jezero crater geometry: named places, an approximate rim, map extents, users' outlines.
 
 Every feature carries its source (a key of :func:`marsgeo.depot.sources`), its confidence and
-an ``approximate`` flag. Areas and perimeters are geodesic on the Mars body.
+an ``approximate`` flag. Areas and perimeters are geodesic on the Mars body. The depot's
+centroid and extent derive from the inferred tube positions, so they are approximate.
 
 What is *not* here: a delta outline. No published coordinates for it were available, and an
 invented polygon would be presented as more certain than it is; read a published outline
@@ -39,7 +40,8 @@ LANDING_SITE = (77.45088572, 18.44462715)
 JEZERO_CENTRE = (77.58, 18.38)
 #: Jezero rim diameter [m], approximate (NASA "28-mile-wide"; other sources 49-50 km).
 JEZERO_RIM_DIAMETER_M = 45_000.0
-#: USGS SIM 3464 geologic map extent (west, south, east, north) in degrees, confirmed.
+#: USGS SIM 3464 geologic map extent (west, south, east, north) in degrees, confirmed. The
+#: map's projection (Transverse Mercator, central meridian 77.5 E) is inferred, not stated by USGS.
 SIM3464_EXTENT = (76.8, 17.7, 77.8, 18.7)
 
 _COLUMNS = ["name", "kind", "source", "confidence", "approximate", "note"]
@@ -102,9 +104,10 @@ def _features() -> gpd.GeoDataFrame:
                 "name": "Three Forks depot",
                 "kind": "place",
                 "source": "mmgis_waypoints",
-                "confidence": "inferred",
-                "approximate": False,
-                "note": "centroid of the ten inferred tube positions",
+                "confidence": "approximate",
+                "approximate": True,
+                "note": "centroid (mean longitude and latitude) of the ten tube positions, which "
+                "are inferred (each within about 1-2 m): approximate",
             },
             Point(tubes.geometry.x.mean(), tubes.geometry.y.mean()),
         ),
@@ -114,9 +117,10 @@ def _features() -> gpd.GeoDataFrame:
                 "name": "Three Forks depot extent",
                 "kind": "extent",
                 "source": "mmgis_waypoints",
-                "confidence": "inferred",
-                "approximate": False,
-                "note": "convex hull of the ten inferred tube positions (each within about 1-2 m)",
+                "confidence": "approximate",
+                "approximate": True,
+                "note": "convex hull of the ten tube positions, which are inferred (each within "
+                "about 1-2 m): approximate",
             },
             hull,
         ),
@@ -142,8 +146,9 @@ def _features() -> gpd.GeoDataFrame:
                 "source": "usgs_sim3464",
                 "confidence": "confirmed",
                 "approximate": False,
-                "note": "Sun and Stack 2020; the map itself is in Transverse Mercator, central "
-                "meridian 77.5 E, on the Mars 2000 sphere",
+                "note": "Sun and Stack 2020; the extent is confirmed; the map's projection "
+                "(Transverse Mercator, central meridian 77.5 E, k=1, Mars 2000 sphere) is "
+                "inferred, not a USGS statement",
             },
             _lonlat_box(*SIM3464_EXTENT),
         ),
@@ -172,6 +177,8 @@ def jezero_features() -> gpd.GeoDataFrame:
     >>> f = jezero_features()
     >>> bool(f.loc["jezero_rim", "approximate"]), f.loc["octavia_e_butler_landing", "confidence"]
     (True, 'confirmed')
+    >>> f.loc["three_forks_depot", "confidence"], bool(f.loc["three_forks_depot", "approximate"])
+    ('approximate', True)
     """
     return _features().copy()
 
@@ -182,8 +189,8 @@ def read_outline(
     """Read a published outline (rim, geologic units, ...) into MARS_GEOGRAPHIC.
 
     Handles every Mars CRS marsgeo accepts, including the planetographic and ellipsoidal IAU
-    families and projected maps such as SIM 3464's Transverse Mercator, and adds geodesic
-    ``area_m2`` and ``perimeter_m`` columns.
+    families and projected maps such as a Transverse Mercator (the projection inferred for
+    SIM 3464), and adds geodesic ``area_m2`` and ``perimeter_m`` columns.
 
     Parameters
     ----------

@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import geopandas as gpd
 import numpy as np
@@ -35,18 +36,63 @@ from marsgeo._paths import Field, landing_spot, split_path
 from marsgeo._schedule import Trip, order_trips, schedule, spots_frame
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import MARS_GEOGRAPHIC, local_crs, mars_geod, require_mars_crs, to_mars_geographic
+from marsgeo.depot import load_depot
 from marsgeo.errors import CoordinateError, InputError, PlanningError, UnreachableError
 
 __all__ = ["ASSUMED_LANDER", "ASSUMED_LANDER_NOTE", "HelicopterSpec", "PickupPlan", "plan_pickup"]
 
-#: ASSUMPTION: a lander position for demonstrations, 150 m east-south-east (azimuth 110 deg)
-#: of the depot centroid on flat ground. No lander position or lander-to-depot distance was
-#: published; NASA named the Three Forks area only as a potential landing site.
+#: ASSUMPTION: a lander position for demonstrations, east-south-east of the depot centroid on
+#: flat ground (:data:`ASSUMED_LANDER_NOTE` gives the distance and bearing). No lander position
+#: or lander-to-depot distance was published; NASA named the Three Forks area only as a
+#: potential landing site.
 ASSUMED_LANDER = (77.40957, 18.45237)
-ASSUMED_LANDER_NOTE = (
-    "ASSUMPTION: lander position not published; this point 150 m ESE of the depot is for "
-    "demonstration only"
+#: The label that goes with :data:`ASSUMED_LANDER` wherever it is used: that it is an assumption,
+#: and its distance and bearing from the depot centroid (the mean longitude and latitude of the
+#: tubes of :func:`marsgeo.load_depot`), geodesic on the Mars sphere. Computed on first use.
+ASSUMED_LANDER_NOTE: str
+
+_COMPASS_16 = (
+    "N",
+    "NNE",
+    "NE",
+    "ENE",
+    "E",
+    "ESE",
+    "SE",
+    "SSE",
+    "S",
+    "SSW",
+    "SW",
+    "WSW",
+    "W",
+    "WNW",
+    "NW",
+    "NNW",
 )
+
+
+@cache
+def _assumed_lander_note() -> str:
+    tubes = load_depot()
+    lon, lat = float(tubes.geometry.x.mean()), float(tubes.geometry.y.mean())
+    azimuth, _, distance_m = mars_geod().inv(lon, lat, *ASSUMED_LANDER)
+    bearing = float(azimuth) % 360.0
+    point = _COMPASS_16[round(bearing / 22.5) % 16]
+    return (
+        f"ASSUMPTION: lander position not published; this point, {float(distance_m):.0f} m "
+        f"from the depot centroid at bearing {bearing:.0f} deg ({point}), is for demonstration "
+        "only"
+    )
+
+
+if not TYPE_CHECKING:  # type checkers read the declaration above
+
+    def __getattr__(name: str) -> str:
+        # the note is computed from the tube catalogue, which `import marsgeo` does not load
+        if name == "ASSUMED_LANDER_NOTE":
+            return _assumed_lander_note()
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
 
 
 @dataclass(frozen=True)
@@ -464,11 +510,11 @@ def plan_pickup(
         lander_xy,
         lander_ll,
         inv,
-        ASSUMED_LANDER_NOTE if _is_assumed(lander_ll) else "given",
+        _assumed_lander_note() if _is_assumed(lander_ll) else "given",
     )
     total = float(sum(dists))
     notes = [
-        f"lander: {ASSUMED_LANDER_NOTE}"
+        f"lander: {_assumed_lander_note()}"
         if _is_assumed(lander_ll)
         else f"lander at {lander_ll[0]:.6f} E, {lander_ll[1]:.6f} N (given)",
         "helicopter figures: "

@@ -15,6 +15,7 @@ import marsgeo
 from marsgeo.cli import main
 
 from .reference import TUBE_NAMES, reference_nearest_m
+from .test_routing import reference_lander_offset
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -212,6 +213,19 @@ def test_more_bad_input_one_line(
     assert len(lines) == 1 and lines[0].startswith(f"marsgeo {args[0]}: error: ")
     for w in words:
         assert w in lines[0]
+
+
+@pytest.mark.parametrize("command", ["plan", "map"])
+def test_lander_help_gives_the_assumed_point_where_it_is(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist, bearing, point = reference_lander_offset()  # computed from the reference positions
+    with pytest.raises(SystemExit) as info:
+        run(command, "--help")
+    assert info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--lander LON,LAT" in text and "ASSUMPTION" in text and "150 m" not in text
+    assert f"{dist:.0f} m from the depot centroid at bearing {bearing:.0f} deg ({point})" in text
 
 
 def test_bad_lander_text_is_a_usage_error() -> None:

@@ -85,6 +85,68 @@ def test_provenance_is_kept(depot: gpd.GeoDataFrame) -> None:
             assert key.strip() in keys
 
 
+# Earth dates the reference marks (c), computed with Mars24: tube -> sol
+COMPUTED_COLLECTED = {2: 579, 5: 271, 8: 495, 9: 374}
+COMPUTED_DROPPED = {2: 655, 3: 661, 4: 666, 5: 668, 7: 675, 8: 680, 9: 682}
+
+
+def test_date_labels_follow_the_reference_corrections(depot: gpd.GeoDataFrame) -> None:
+    # Amalik Witness: 2022-10-14 does not fit sol 586 (13 October in UTC and US Pacific time)
+    assert depot.loc[10, "collected_date"] == "2022-10-14"
+    assert depot.loc[10, "collected_date_confidence"] == "approximate"
+    why = depot.loc[10, "collected_date_method"]
+    assert "sol 586" in why and "2022-10-13" in why and "US Pacific" in why
+    # Crosswind Lake: a UTC conversion of the published US date, "Dec 6"
+    assert depot.loc[3, "collected_date"] == "2022-12-07"
+    assert depot.loc[3, "collected_date_confidence"] == "inferred"
+    how = depot.loc[3, "collected_date_method"]
+    assert "Dec 6" in how and "UTC" in how and "sol 639" in how and "Mars24" in how
+    # Malay: source rock Issole and twin Robine from secondary sources
+    assert (depot.loc[1, "source_rock"], depot.loc[1, "twin"]) == ("Issole", "Robine")
+    assert depot.loc[1, ["source_confidence", "twin_confidence"]].tolist() == ["approximate"] * 2
+
+
+def test_computed_dates_carry_their_method(depot: gpd.GeoDataFrame) -> None:
+    for tid, sol in COMPUTED_COLLECTED.items():
+        assert depot.loc[tid, "collected_date_confidence"] == "inferred"
+        how = depot.loc[tid, "collected_date_method"]
+        assert how.startswith(f"Mars24 conversion of sol {sol} "), tid
+        # the date lies in the sol, and the UTC span written down is the sol's
+        start, end = marsgeo.sols.sol_span_utc(sol)
+        day = depot.loc[tid, "collected_date"]
+        assert start.date().isoformat() <= day <= end.date().isoformat(), tid
+        span = f"{start.round('min'):%Y-%m-%d %H:%M} to {end.round('min'):%Y-%m-%d %H:%M} UTC"
+        assert span in how, tid
+    # Atsá: sol 374 runs 2022-03-09/10 (UTC); 2022-03-10 is the date of its afternoon
+    afternoon = marsgeo.sols.sol_to_utc(374, "15:00:00")
+    assert afternoon.date().isoformat() == depot.loc[9, "collected_date"] == "2022-03-10"
+    for tid in COMPUTED_DROPPED:
+        assert "Mars24" in depot.loc[tid, "dropped_date_method"], tid
+    # a date that is not confirmed always says why
+    for kind in ("collected", "dropped"):
+        doubtful = depot[f"{kind}_date_confidence"] != "confirmed"
+        assert (depot.loc[doubtful, f"{kind}_date_method"].str.len() > 20).all()
+        assert (depot[f"{kind}_date_method"] != "").all()
+
+
+def test_method_columns_are_documented(depot: gpd.GeoDataFrame) -> None:
+    root = Path(__file__).parents[1]
+    readme = (root / "marsgeo" / "data" / "README.md").read_text(encoding="utf-8")
+    provenance = (root / "docs" / "provenance.md").read_text(encoding="utf-8")
+    doc = marsgeo.load_depot.__doc__ or ""
+    method_cols = [c for c in depot.columns if c.endswith("_method")]
+    assert set(method_cols) == {"collected_date_method", "dropped_date_method"}
+    for col in method_cols:
+        assert f"``{col}``" in doc and f"`{col}`" in readme and f"`{col}`" in provenance, col
+
+
+def test_user_catalogues_need_no_method_columns(tmp_path: Path, depot: gpd.GeoDataFrame) -> None:
+    bare = depot.drop(columns=["collected_date_method", "dropped_date_method"])
+    assert len(marsgeo.validate_tubes(bare)) == 10
+    p = _csv(tmp_path, "tube_id,lon,lat,collected_date_confidence\n1,77.4,18.4,inferred\n")
+    assert marsgeo.read_tubes(p).loc[1, "collected_date_confidence"] == "inferred"
+
+
 def test_positions_match_reference_and_checks(depot: gpd.GeoDataFrame) -> None:
     # tube 1 and tube 10 typed from the reference position table
     assert (depot.geometry.x[1], depot.geometry.y[1]) == (77.40775321, 18.45263041)

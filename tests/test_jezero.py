@@ -37,6 +37,28 @@ def test_features_are_labelled(features: gpd.GeoDataFrame) -> None:
         assert {k.strip() for k in cell.split(";")} <= keys
 
 
+def test_what_derives_from_inferred_positions_is_approximate(features: gpd.GeoDataFrame) -> None:
+    # the reference: the centroid and extent derive from inferred positions, so approximate
+    for fid in ("three_forks_depot", "three_forks_depot_extent"):
+        assert features.loc[fid, "confidence"] == "approximate", fid
+        assert features.loc[fid, "approximate"], fid
+        assert "inferred" in features.loc[fid, "note"], fid
+    from_waypoints = features["source"].str.contains("mmgis_waypoints")
+    assert from_waypoints.sum() == 2
+    assert (features.loc[from_waypoints, "confidence"] != "confirmed").all()
+
+
+def test_sim3464_projection_is_labelled_inferred(features: gpd.GeoDataFrame) -> None:
+    # the reference: extent confirmed; the Transverse Mercator CRS is inferred, not a USGS statement
+    gives = marsgeo.sources()["usgs_sim3464"]["gives"]
+    assert "17.7-18.7 N" in gives and "76.8-77.8 E" in gives
+    tm = gives.index("Transverse Mercator")
+    assert "inferred" in gives[tm:].lower() and "not a USGS statement" in gives
+    note = features.loc["usgs_sim3464_extent", "note"]
+    assert "Transverse Mercator" in note and "inferred" in note
+    assert features.loc["usgs_sim3464_extent", "confidence"] == "confirmed"  # the extent itself
+
+
 def test_places_are_where_the_reference_puts_them(features: gpd.GeoDataFrame) -> None:
     landing = features.loc["octavia_e_butler_landing", "geometry"]
     assert (landing.x, landing.y) == LANDING

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +21,8 @@ from marsgeo import basemap as bm
 from marsgeo import crs as mcrs
 from marsgeo.errors import CRSError, InputError, PlanningError, UnreachableError
 from marsgeo.routing import ASSUMED_LANDER, HelicopterSpec, plan_pickup
+
+from .reference import TUBE_LONLAT
 
 
 def brute_force(flights, dist, helicopters, f):  # type: ignore[no-untyped-def]
@@ -152,6 +157,59 @@ def test_assumed_lander_is_labelled(plan: marsgeo.PickupPlan) -> None:
     assert "ASSUMPTION" in plan.summary()
     given = plan_pickup(marsgeo.load_depot(), lander=(77.4096, 18.4523))
     assert given.spots[given.spots.kind == "lander"].iloc[0]["note"] == "given"
+
+
+def reference_lander_offset() -> tuple[float, float, str]:
+    """Distance [m], bearing [deg] and 16-point compass name of ASSUMED_LANDER from the centroid
+    of the reference tube positions: haversine and initial bearing on the Mars sphere."""
+    r = 3_396_190.0
+    lon0 = sum(p[0] for p in TUBE_LONLAT) / len(TUBE_LONLAT)
+    lat0 = sum(p[1] for p in TUBE_LONLAT) / len(TUBE_LONLAT)
+    p1, p2 = math.radians(lat0), math.radians(ASSUMED_LANDER[1])
+    dlmb = math.radians(ASSUMED_LANDER[0] - lon0)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    dist = 2 * r * math.asin(math.sqrt(h))
+    y = math.sin(dlmb) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dlmb)
+    bearing = math.degrees(math.atan2(y, x)) % 360
+    names = ["N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE"]
+    names += ["S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"]
+    return dist, bearing, names[int((bearing + 11.25) // 22.5) % 16]
+
+
+def test_assumed_lander_note_gives_its_true_distance_and_bearing(
+    plan: marsgeo.PickupPlan,
+) -> None:
+    dist, bearing, point = reference_lander_offset()
+    assert dist == pytest.approx(81.3, abs=0.05) and bearing == pytest.approx(109.6, abs=0.05)
+    words = f"{dist:.0f} m from the depot centroid at bearing {bearing:.0f} deg ({point})"
+    assert words == "81 m from the depot centroid at bearing 110 deg (ESE)"
+    from marsgeo.routing import ASSUMED_LANDER_NOTE
+
+    assert ASSUMED_LANDER_NOTE.startswith("ASSUMPTION: lander position not published")
+    assert words in ASSUMED_LANDER_NOTE and "150 m" not in ASSUMED_LANDER_NOTE
+    assert plan.assumptions[0] == f"lander: {ASSUMED_LANDER_NOTE}"
+    lander = plan.spots[plan.spots.kind == "lander"].iloc[0]
+    assert lander["note"] == ASSUMED_LANDER_NOTE
+    docs = (Path(__file__).parents[1] / "docs" / "routing.md").read_text(encoding="utf-8")
+    prose = " ".join(docs.split())
+    assert "150 m" not in prose and words in prose  # the worked example's output
+    assert f"{dist:.0f} m from the depot centroid at a bearing of {bearing:.0f} degrees" in prose
+
+
+def test_importing_routing_does_not_load_the_catalogue() -> None:
+    code = (
+        "import marsgeo.routing, marsgeo.depot; "
+        "assert marsgeo.depot._depot_frame.cache_info().currsize == 0; "
+        "from marsgeo.routing import ASSUMED_LANDER_NOTE; "
+        "assert marsgeo.depot._depot_frame.cache_info().currsize == 1; "
+        "import marsgeo.routing as r; r.no_such_name"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "AttributeError: module 'marsgeo.routing' has no attribute 'no_such_name'"
+    )
 
 
 def _around(lon: float, lat: float, half_m: float, dx_m: float = 0.0) -> Polygon:

