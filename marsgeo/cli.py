@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 import marsgeo
-from marsgeo.errors import MarsGeoError
+from marsgeo.errors import MarsGeoError, shorten
 from marsgeo.io import geojson_text, plain_values
 
 FORMATS = ("table", "csv", "json", "geojson")
@@ -126,7 +126,7 @@ def _lonlat_arg(text: str) -> tuple[float, float]:
     try:
         lon, lat = (float(v) for v in text.replace(" ", "").split(","))
     except ValueError:
-        msg = f"--lander {text!r} is not LON,LAT; write e.g. --lander 77.4096,18.4524"
+        msg = shorten(f"--lander {text!r} is not LON,LAT; write e.g. --lander 77.4096,18.4524")
         raise argparse.ArgumentTypeError(msg) from None
     return lon, lat
 
@@ -209,8 +209,17 @@ def _cmd_map(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     basemap = None if args.basemap == "none" else args.basemap
     m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
     path = marsgeo.save_map(m, args.html, offline=args.offline)
-    mode = "self-contained, works offline" if args.offline else "loads Leaflet from a CDN"
-    print(f"wrote {path.resolve()} ({path.stat().st_size / 1024:.0f} KiB, {mode})", file=out)
+    remote = marsgeo.webmap.network_layers(m)
+    if args.offline:
+        mode = "self-contained: loads, pans and zooms with no network"
+        if remote:
+            mode += f"; needs a network only if turned on: {'; '.join(remote)}"
+    else:
+        mode = "loads Leaflet from cdn.jsdelivr.net"
+        if remote:
+            mode += f" and tiles for: {'; '.join(remote)}"
+        mode += "; --offline for a page that needs no network"
+    print(f"wrote {path.resolve()} ({path.stat().st_size / 1024:.0f} KiB; {mode})", file=out)
     return 0
 
 
@@ -331,7 +340,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--offline",
         action="store_true",
-        help="inline everything: the page needs no network (tile layers aside)",
+        help="inline everything: the page makes no request at all; tile basemaps start "
+        "off and load only if turned on",
     )
     p.add_argument(
         "--basemap",
@@ -388,7 +398,7 @@ def main(
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0
     except Exception as exc:  # a bug: still one line, never a traceback
-        detail = " ".join(str(exc).split())
+        detail = shorten(" ".join(str(exc).split()))
         print(
             f"marsgeo {args.command}: internal error: {type(exc).__name__}: {detail} "
             "(please report this)",

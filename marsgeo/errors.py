@@ -7,6 +7,7 @@ argument, the value that was refused and what to do instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 __all__ = [
@@ -21,8 +22,47 @@ __all__ = [
 ]
 
 
+#: Error messages echo the values they refuse; these bound how much of a value is shown.
+LONGEST_SHOWN_WORD = 200
+LONGEST_MESSAGE = 2000
+
+
+def shorten(message: str) -> str:
+    """Shorten an error message that echoes a huge value, keeping its start and its fix.
+
+    Any run of more than :data:`LONGEST_SHOWN_WORD` characters without a space keeps its
+    first 80 and last 20 characters and says how long it was; a message still longer than
+    :data:`LONGEST_MESSAGE` keeps its beginning and its end (where the fix is named).
+
+    Examples
+    --------
+    >>> short = shorten("name=" + repr("x" * 5000) + " is too long; shorten it.")
+    >>> len(short), short[80:100], short.endswith("x' is too long; shorten it.")
+    (145, '…[5,007 characters]…', True)
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        word = match.group()
+        return f"{word[:80]}…[{len(word):,} characters]…{word[-20:]}"
+
+    message = re.sub(rf"\S{{{LONGEST_SHOWN_WORD + 1},}}", cut, message)
+    if len(message) > LONGEST_MESSAGE:
+        left = len(message) - 1600
+        message = f"{message[:1200]} …[{left:,} characters]… {message[-400:]}"
+    return message
+
+
 class MarsGeoError(Exception):
-    """Base class of every error marsgeo raises on purpose."""
+    """Base class of every error marsgeo raises on purpose.
+
+    A message that echoes a huge value is shortened (see :func:`shorten`); the value itself
+    is left as it was.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str):
+            args = (shorten(args[0]),)
+        super().__init__(*args)
 
 
 class InputError(MarsGeoError, ValueError):

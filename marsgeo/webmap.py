@@ -8,23 +8,23 @@ What makes a web map right on Mars:
   ``L.CRS.Earth.R``, ``L.CRS.EPSG3857.R`` and ``L.CRS.EPSG4326.R`` to 3 396 190 m after
   Leaflet loads and before the map is made, so the scale bar, ``map.distance`` and marsgeo's
   measuring tool are right (folium's MeasureControl hard-codes Earth and is not used);
-- only Leaflet is loaded (none of folium's jQuery / Bootstrap / Font Awesome / icon plugins),
-  so :func:`save_map` with ``offline=True`` can inline everything from the ``xstatic-leaflet``
-  package: the page then requests nothing but optional tile layers.
+- only Leaflet is loaded (none of folium's jQuery / Bootstrap / Font Awesome / icon plugins):
+  from a CDN pinned by Subresource Integrity, or, with :func:`save_map` ``offline=True``,
+  inlined from the ``xstatic-leaflet`` package. An offline page makes no request at all until
+  the user turns on a layer that needs a network (tile basemaps start off there).
 
-Data reaches the page as JSON and is drawn by a small script that writes every string
-through ``textContent``: names, notes and user columns cannot inject HTML or script.
+Data reaches the page as JSON, never as template source (see :mod:`marsgeo._page`), and is
+drawn by a small script that writes every string through ``textContent``: names, notes and
+user columns cannot inject HTML, script or template code. Long values are shortened for
+display (the data keeps them whole) and each is isolated from its neighbours' text direction.
 Computation stays in the other modules; this one only draws.
 """
 
 from __future__ import annotations
 
 import base64
-import html
-import json
 import math
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,14 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from marsgeo._atomic import atomic_target
+from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, to_mars_geographic
-from marsgeo.errors import DataFileError, InputError
+from marsgeo.errors import InputError
 
-__all__ = ["SAMPLE_COLORS", "depot_map", "save_map"]
+__all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
 
 #: Marker colour for each sample type (others: purple).
 SAMPLE_COLORS = {
@@ -52,82 +51,41 @@ SAMPLE_COLORS = {
 }
 _OTHER_COLOR = "#9467bd"
 _HELI_COLORS = ["#00bcd4", "#e91e63", "#8bc34a", "#ffc107", "#3f51b5", "#795548"]
-_LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-_LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 
-
-def _data(name: str) -> str:
-    return resources.files("marsgeo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
-def _js_json(obj: Any) -> str:
-    """JSON safe to place inside a <script> element."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class _MarsSetup(MacroElement):
-    """Header: the Mars radius for Leaflet, marsgeo's drawing library and its styles."""
-
-    _template = Template("")
-
-    def __init__(self, radius_m: float) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "MarsSetup"
-        self.radius_m = radius_m
-
-    def render(self, **kwargs: Any) -> Any:
-        rendered = super().render(**kwargs)  # type: ignore[no-untyped-call]
-        script = (
-            f"<script>/* Leaflet measures with Earth's radius: use Mars's. */\n"
-            f"L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = {self.radius_m!r};\n"
-            f"{_data('webmap.js')}</script>\n<style>{_data('webmap.css')}</style>"
-        )
-        root: Any = self.get_root()
-        root.header.add_child(Element(script), name="marsgeo_setup")
-        return rendered
-
-
-class _DataLayer(folium.map.Layer):
-    """An overlay drawn in the page by marsgeo's script from JSON data."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-marsgeo.{{ this.kind }}({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.payload }});
-{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-{% endmacro %}"""
-    )
-
-    def __init__(self, kind: str, data: dict[str, Any], name: str, *, show: bool = True) -> None:
-        # Leaflet's layer control shows names as HTML
-        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
-        self._name = "MarsgeoLayer"
-        self.kind = kind
-        self.payload = _js_json(data)
-
-
-class _Control(MacroElement):
-    """A map control from marsgeo's script (legend, timeline, mouse, measure)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-marsgeo.{{ this.kind }}({{ this._parent.get_name() }}
-{%- if this.payload %}, {{ this.payload }}{% endif %});
-{% endmacro %}"""
-    )
-
-    def __init__(self, kind: str, data: dict[str, Any] | None = None) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "MarsgeoControl"
-        self.kind = kind
-        self.payload = _js_json(data) if data is not None else ""
-
+#: How many characters of one value a map shows (names, then other values).
+NAME_CHARS = 80
+VALUE_CHARS = 300
 
 # --- data to JSON ---------------
 
 
-def _text(v: Any) -> str | None:
+# explicit direction controls (shown as their code points: they must not reorder a label)
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...; presentation forms)
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff]")
+
+
+def display_text(text: str, limit: int = VALUE_CHARS) -> str:
+    """Return ``text`` as a map shows it: short, and isolated in its text direction.
+
+    At most ``limit`` characters are kept (then how many there are), direction controls
+    are shown as code points, and right-to-left text is isolated (U+2068 ... U+2069), so that
+    no value can reorder the rest of a label.
+
+    Examples
+    --------
+    >>> display_text("x" * 100, 5)
+    'xxxxx… [100 characters]'
+    >>> display_text("a\u202eb")
+    'a[U+202E]b'
+    """
+    if len(text) > limit:
+        text = f"{text[:limit]}… [{len(text):,} characters]"
+    text = _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    return f"\u2068{text}\u2069" if _RTL.search(text) else text
+
+
+def _text(v: Any, limit: int = VALUE_CHARS) -> str | None:
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -136,56 +94,62 @@ def _text(v: Any) -> str | None:
         return v.isoformat(timespec="seconds")
     if isinstance(v, (float, np.floating)):
         return f"{float(v):.8g}"
-    return str(v)
+    return display_text(str(v), limit)
 
 
 def _tube_popup(row: pd.Series) -> list[list[str | None]]:
-    if {"designation", "dropped_sol"} <= set(row.index):
+    if not {"designation", "dropped_sol"} <= set(row.index):
+        return [[_text(k, NAME_CHARS), _text(v)] for k, v in row.items() if k != "geometry"]
 
-        def j(*vals: Any) -> str:
-            return ", ".join(t for t in (_text(v) for v in vals) if t)
+    def get(column: str) -> str | None:
+        return _text(row.get(column))
 
-        return [
-            ["PDS name", _text(row.get("name_pds"))],
-            ["designation", _text(row.get("designation"))],
-            ["sample", j(row.get("sample_type"), row.get("sample_type_detail"))],
-            [
-                "source rock",
-                j(
-                    row.get("source_rock"),
-                    row.get("source_site"),
-                )
-                + f" ({row.get('source_confidence')})",
-            ],
-            [
-                "collected",
-                j(
-                    f"sol {row.get('collected_sol')}",
-                    row.get("collected_date"),
-                )
-                + f" ({row.get('collected_date_confidence')})",
-            ],
-            [
-                "dropped",
-                j(
-                    f"sol {row.get('dropped_sol')}",
-                    f"{row.get('dropped_lmst')} LMST",
-                    row.get("dropped_date"),
-                )
-                + f" ({row.get('dropped_date_confidence')})",
-            ],
-            ["twin on rover", _text(row.get("twin")) or "none"],
-            ["position", f"{row['lon']:.8f} E, {row['lat']:.8f} N"],
-            [
-                "position source",
-                f"{row.get('position_confidence')}, within about "
-                f"{row.get('position_uncertainty_m'):g} m",
-            ],
-            ["elevation", f"{row.get('elev_m'):.2f} m (areoid)"],
-            ["notes", _text(row.get("notes"))],
-        ]
-    skip = {"geometry"}
-    return [[str(k), _text(v)] for k, v in row.items() if k not in skip]
+    def joined(*parts: str | None, confidence: str | None = None) -> str:
+        text = ", ".join(p for p in parts if p)
+        how = get(confidence) if confidence else None
+        return f"{text} ({how})" if text and how else text
+
+    def sol(column: str) -> str | None:
+        value = get(column)
+        return f"sol {value}" if value else None
+
+    lmst = get("dropped_lmst")
+    unc = get("position_uncertainty_m")
+    elev = row.get("elev_m")
+    return [
+        ["PDS name", get("name_pds")],
+        ["designation", get("designation")],
+        ["sample", joined(get("sample_type"), get("sample_type_detail"))],
+        [
+            "source rock",
+            joined(get("source_rock"), get("source_site"), confidence="source_confidence"),
+        ],
+        [
+            "collected",
+            joined(
+                sol("collected_sol"), get("collected_date"), confidence="collected_date_confidence"
+            ),
+        ],
+        ["collected date from", get("collected_date_method")],
+        [
+            "dropped",
+            joined(
+                sol("dropped_sol"),
+                f"{lmst} LMST" if lmst else None,
+                get("dropped_date"),
+                confidence="dropped_date_confidence",
+            ),
+        ],
+        ["dropped date from", get("dropped_date_method")],
+        ["twin on rover", get("twin") or "none"],
+        ["position", f"{row['lon']:.8f} E, {row['lat']:.8f} N"],
+        [
+            "position source",
+            joined(get("position_confidence"), f"within about {unc} m" if unc else None),
+        ],
+        ["elevation", f"{float(elev):.2f} m (areoid)" if pd.notna(elev) else None],
+        ["notes", get("notes")],
+    ]
 
 
 def _drop_rank(tubes: gpd.GeoDataFrame) -> list[int]:
@@ -210,7 +174,7 @@ def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ranks = _drop_rank(tubes)
     for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
         kind = row.get("sample_type")
-        name = _text(row.get("name")) or f"tube {tid}"
+        name = _text(row.get("name"), NAME_CHARS) or f"tube {_text(tid, NAME_CHARS)}"
         points.append(
             {
                 "lat": round(float(row["lat"]), 9),
@@ -220,7 +184,7 @@ def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                 "order": order,
                 "sol": _text(row.get("dropped_sol")),
                 "date": _text(row.get("dropped_date")),
-                "popup": [["tube id", _text(tid)], *_tube_popup(row)],
+                "popup": [["tube id", _text(tid, NAME_CHARS)], *_tube_popup(row)],
                 "cls": "marsgeo-tube",
             }
         )
@@ -241,19 +205,30 @@ def _rings(poly: Any) -> list[list[list[float]]]:
 
 
 def _polygon_items(gdf: Any, **style: Any) -> list[dict[str, Any]]:
+    """Polygons (and outlines) to draw; a GeoDataFrame's columns become each one's popup."""
     items = []
     g = to_mars_geographic(gdf)
-    for geom in g.geometry if hasattr(g, "geometry") else g:
+    frame = g if isinstance(g, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=g)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    for fid, row in frame.iterrows():
+        geom = row[frame.geometry.name]
         if geom is None or geom.is_empty:
             continue
+        extra: dict[str, Any] = {}
+        if columns:
+            extra["popup"] = [[_text(c, NAME_CHARS), _text(row[c])] for c in columns]
+            extra["title"] = f"{style.get('label', 'area')} {_text(fid, NAME_CHARS)}"
+            if "name" in columns and _text(row["name"]):
+                extra["label"] = f"{style.get('label', 'area')}: {_text(row['name'], NAME_CHARS)}"
         for part in getattr(geom, "geoms", [geom]):
             if part.geom_type == "Polygon":
-                items.append({"rings": _rings(part), **style})
+                items.append({"rings": _rings(part), **style, **extra})
             elif part.geom_type == "LineString":
                 items.append(
                     {
                         "rings": [[[y, x] for x, y in np.asarray(part.coords)[:, :2]]],
                         **style,
+                        **extra,
                         "fillOpacity": 0,
                     }
                 )
@@ -275,33 +250,47 @@ def _grid_of(basemap: Any) -> tuple[str, Any]:
             "marsgeo.basemap.tile_providers() or None."
         )
         raise InputError(msg)
+    problems = []
+    if prov.get("grid") not in ("EPSG4326", "EPSG3857"):
+        problems.append(f"grid={prov.get('grid')!r} must be 'EPSG4326' or 'EPSG3857'")
+    if not str(prov.get("url", "")).startswith(("https://", "http://")):
+        problems.append(f"url={prov.get('url')!r} must be an http(s) URL template")
+    for key in ("min_zoom", "max_zoom"):
+        if not isinstance(prov.get(key), int) or not 0 <= prov[key] <= 30:
+            problems.append(f"{key}={prov.get(key)!r} must be a whole number 0..30")
+    if problems:
+        msg = f"basemap provider {prov.get('name')!r}: " + "; ".join(problems) + "."
+        raise InputError(msg)
     return str(prov["grid"]), prov
 
 
 def _add_tiles(m: folium.Map, prov: Any) -> None:
-    attribution = html.escape(str(prov["attribution"]))
-    if prov.get("kind") == "wms":
-        folium.WmsTileLayer(
-            url=prov["url"],
-            layers=prov["layers"],
-            fmt=prov.get("format", "image/png"),
-            attr=attribution,
-            name=html.escape(str(prov["title"])),
-            overlay=False,
-            control=True,
-            transparent=False,
-        ).add_to(m)
-        return
-    folium.TileLayer(
-        tiles=prov["url"],
-        attr=attribution,
-        name=html.escape(str(prov["title"])),
+    options: dict[str, Any] = {
+        "maxNativeZoom": int(prov["max_zoom"]),
+        "maxZoom": 23,
+        "minZoom": int(prov["min_zoom"]),
+        "noWrap": True,
+    }
+    wms = prov.get("kind") == "wms"
+    if wms:
+        options = {
+            "layers": str(prov["layers"]),
+            "format": str(prov.get("format", "image/png")),
+            "transparent": False,
+            "maxZoom": 23,
+        }
+    DataLayer(
+        "tiles",
+        {
+            "url": str(prov["url"]),
+            "wms": wms,
+            "options": options,
+            "attribution": _text(prov["attribution"]),
+        },
+        _text(prov["title"], NAME_CHARS) or "basemap",
         overlay=False,
-        control=True,
-        max_native_zoom=int(prov["max_zoom"]),
-        max_zoom=23,
-        min_zoom=int(prov["min_zoom"]),
-        no_wrap=True,
+        remote=True,
+        real=True,
     ).add_to(m)
 
 
@@ -357,6 +346,9 @@ def depot_map(
     """
     from marsgeo import distance
 
+    if not isinstance(title, str):
+        msg = f"title must be text, got {type(title).__name__}; pass e.g. title='Three Forks'."
+        raise InputError(msg)
     checked = check_points(tubes, name="tubes")
     grid, prov = _grid_of(basemap)
     lon, lat = lonlat(checked)
@@ -370,20 +362,26 @@ def depot_map(
         min_zoom=1,
     )
     # only Leaflet: nothing that cannot be inlined offline, no Earth-only plugins
-    m.default_js = [("leaflet", _LEAFLET_JS)]
-    m.default_css = [("leaflet_css", _LEAFLET_CSS)]
-    _MarsSetup(MARS_SPHERE_RADIUS_M).add_to(m)
+    # folium loads nothing: marsgeo's set-up loads Leaflet alone (CDN with SRI, or inline)
+    m.default_js = []
+    m.default_css = []
+    MarsSetup(MARS_SPHERE_RADIUS_M, title=title).add_to(m)
     notes: list[str] = []
     if prov is not None:
         _add_tiles(m, prov)
-        notes.append(f"Basemap: {prov['title']} ({prov['attribution']})")
+        notes.append(f"Basemap: {_text(prov['title'], NAME_CHARS)} ({_text(prov['attribution'])})")
     if "position_confidence" in checked.columns:
-        unc = checked.get("position_uncertainty_m")
-        within = f", within about {float(unc.max()):g} m" if unc is not None else ""
-        notes.append(f"Tube positions: {checked['position_confidence'].iloc[0]}{within}.")
+        unc = pd.to_numeric(checked.get("position_uncertainty_m"), errors="coerce")
+        within = (
+            f", within about {float(unc.max()):g} m"
+            if unc is not None and unc.notna().any()
+            else ""
+        )
+        how = _text(checked["position_confidence"].iloc[0], NAME_CHARS)
+        notes.append(f"Tube positions: {how}{within}.")
 
     if terrain is not None:
-        notes.append(_add_terrain(m, terrain, grid))
+        notes.append(_add_terrain(m, terrain, grid, over_basemap=prov is not None))
     if places is not None:
         _add_places(m, places)
     obstacles = []
@@ -402,7 +400,7 @@ def depot_map(
         if synth:
             notes.append("Hazards: from SYNTHETIC terrain, not a measurement.")
     for name, items in obstacles:
-        _DataLayer("polygons", {"polygons": items}, name).add_to(m)
+        DataLayer("polygons", {"polygons": items}, name).add_to(m)
 
     if nearest and len(checked) >= 2:
         nn = distance.nearest_neighbours(checked)
@@ -410,7 +408,7 @@ def depot_map(
         for item, d in zip(lines, nn["distance_m"], strict=True):
             item["label"] = f"{d:.2f} m"
             item["permanent"] = len(checked) <= 60
-        _DataLayer("lines", {"lines": lines}, "Nearest-neighbour distances").add_to(m)
+        DataLayer("lines", {"lines": lines}, "Nearest-neighbour distances").add_to(m)
     if pairwise is None:
         pairwise = len(checked) <= 60
     if pairwise and len(checked) >= 2:
@@ -418,13 +416,15 @@ def depot_map(
         lines = _lines_from(pairs, color="#555", weight=1, cls="marsgeo-pair")
         for item, d in zip(lines, pairs["distance_m"], strict=True):
             item["label"] = f"{d:.2f} m"
-        _DataLayer("lines", {"lines": lines}, "All tube pairs", show=False).add_to(m)
+        DataLayer("lines", {"lines": lines}, "All tube pairs", show=False).add_to(m)
     if plan is not None:
         notes.extend(_add_plan(m, plan))
 
-    _DataLayer("points", {"points": _tube_points(checked), "register": True}, "Tubes").add_to(m)
+    DataLayer("points", {"points": _tube_points(checked), "register": True}, "Tubes").add_to(m)
     kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
-    legend: list[list[str]] = [[SAMPLE_COLORS.get(k, _OTHER_COLOR), k] for k in kinds]
+    legend: list[list[str]] = [
+        [SAMPLE_COLORS.get(k, _OTHER_COLOR), display_text(k, NAME_CHARS)] for k in kinds
+    ]
     legend = legend or [[_OTHER_COLOR, "tube"]]
     if plan is not None:
         legend += [
@@ -432,12 +432,13 @@ def depot_map(
             for h in range(1, plan.helicopters + 1)
         ]
     notes.append("Distances and the scale bar are on the Mars sphere (R = 3 396 190 m).")
-    _Control("legend", {"title": title, "items": legend, "notes": notes}).add_to(m)
+    legend_title = display_text(title)
+    Control("legend", {"title": legend_title, "items": legend, "notes": notes}).add_to(m)
     if timeline and {"dropped_sol", "dropped_date"} <= set(checked.columns):
-        _Control("timeline", {"title": "Drop order (replay the depot)"}).add_to(m)
-    _Control("mouse").add_to(m)
-    _Control("measure").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+        Control("timeline", {"title": "Drop order (replay the depot)"}).add_to(m)
+    Control("mouse").add_to(m)
+    Control("measure").add_to(m)
+    Control("layers", {"collapsed": True}).add_to(m)
     xs, ys = list(lon), list(lat)
     if plan is not None:  # frame the lander and the routes too
         xs += list(plan.spots.geometry.x)
@@ -466,7 +467,7 @@ def _hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
     raise InputError(msg)
 
 
-def _add_terrain(m: folium.Map, terrain: Any, grid: str) -> str:
+def _add_terrain(m: folium.Map, terrain: Any, grid: str, *, over_basemap: bool) -> str:
     from marsgeo.basemap import Raster, hillshade, render_png, synthetic_dtm
 
     raster = synthetic_dtm() if isinstance(terrain, str) and terrain == "synthetic" else terrain
@@ -482,19 +483,29 @@ def _add_terrain(m: folium.Map, terrain: Any, grid: str) -> str:
     else:
         overlay = render_png(raster, grid=grid, opacity=0.75)
     uri = "data:image/png;base64," + base64.b64encode(overlay.png).decode("ascii")
-    label = "Terrain (SYNTHETIC, not a measurement)" if raster.synthetic else "Terrain"
-    folium.raster_layers.ImageOverlay(
-        image=uri,
-        bounds=[list(overlay.bounds[0]), list(overlay.bounds[1])],
-        name=label,
-        attr=html.escape(overlay.attribution),
-        opacity=1.0,
-        interactive=False,
-        zindex=2,
+    attribution = _text(overlay.attribution) or "raster"
+    data = {
+        "url": uri,
+        "bounds": [list(overlay.bounds[0]), list(overlay.bounds[1])],
+        "opacity": 1.0,
+        "attribution": attribution,
+    }
+    if not raster.synthetic:
+        DataLayer("image", data, "Terrain").add_to(m)
+        return f"Terrain overlay: {attribution}"
+    # synthetic terrain says so on the image and in the attribution bar, and never covers a
+    # real basemap unless the user turns it on
+    data["attribution"] = "SYNTHETIC terrain generated by marsgeo; not a measurement"
+    data["stamp"] = "SYNTHETIC"
+    DataLayer(
+        "image",
+        data,
+        "Terrain (SYNTHETIC, not a measurement)",
+        synthetic=True,
+        show="unless-real-basemap" if over_basemap else True,
     ).add_to(m)
-    if raster.synthetic:
-        return "Terrain overlay: SYNTHETIC, generated by marsgeo; not a measurement."
-    return f"Terrain overlay: {overlay.attribution}"
+    hidden = " Hidden while a real basemap is shown." if over_basemap else ""
+    return f"Terrain overlay: SYNTHETIC, generated by marsgeo; not a measurement.{hidden}"
 
 
 def _add_places(m: folium.Map, places: Any) -> None:
@@ -508,7 +519,7 @@ def _add_places(m: folium.Map, places: Any) -> None:
     pts, polys = [], []
     for fid, row in feats.iterrows():
         geom = row.geometry
-        name = _text(row.get("name")) or str(fid)
+        name = _text(row.get("name"), NAME_CHARS) or _text(fid, NAME_CHARS) or "place"
         approx = " (approximate)" if bool(row.get("approximate", False)) else ""
         if geom.geom_type == "Point":
             if str(fid) == "three_forks_depot":
@@ -520,13 +531,15 @@ def _add_places(m: folium.Map, places: Any) -> None:
                     "name": name + approx,
                     "color": "#ffffff",
                     "radius": 6,
-                    "popup": [[str(k), _text(v)] for k, v in row.items() if k != "geometry"],
+                    "popup": [
+                        [_text(k, NAME_CHARS), _text(v)]
+                        for k, v in row.items()
+                        if k != feats.geometry.name
+                    ],
                     "cls": "marsgeo-place",
                 }
             )
-        elif str(fid) in ("jezero_rim", "three_forks_depot_extent") or str(fid) not in (
-            "usgs_sim3464_extent",
-        ):
+        elif str(fid) != "usgs_sim3464_extent":  # a map sheet's frame, not a place
             polys.extend(
                 _polygon_items(
                     gpd.GeoSeries([geom], crs=feats.crs),
@@ -537,8 +550,8 @@ def _add_places(m: folium.Map, places: Any) -> None:
                     dash="8 6",
                 )
             )
-    _DataLayer("points", {"points": pts}, "Jezero places").add_to(m)
-    _DataLayer("polygons", {"polygons": polys}, "Jezero outlines").add_to(m)
+    DataLayer("points", {"points": pts}, "Jezero places").add_to(m)
+    DataLayer("polygons", {"polygons": polys}, "Jezero outlines").add_to(m)
 
 
 def _add_plan(m: folium.Map, plan: Any) -> list[str]:
@@ -561,13 +574,13 @@ def _add_plan(m: folium.Map, plan: Any) -> list[str]:
                     "color": _HELI_COLORS[(h - 1) % len(_HELI_COLORS)],
                     "weight": 3 if flight else 2,
                     "dash": None if row.kind == "flight_out" else "5 5",
-                    "label": f"helicopter {h}, sol {row.sol}: {what}, tube {row.tube_id}, "
-                    f"{row.distance_m:.1f} m",
+                    "label": f"helicopter {h}, sol {row.sol}: {what}, tube "
+                    f"{_text(row.tube_id, NAME_CHARS)}, {row.distance_m:.1f} m",
                     "cls": "marsgeo-leg",
                 }
             )
         names[h] = items
-        _DataLayer(
+        DataLayer(
             "lines",
             {"lines": items},
             f"Helicopter {h} (sols 1-{int(sub['sol'].max()) if len(sub) else 0})",
@@ -591,64 +604,46 @@ def _add_plan(m: folium.Map, plan: Any) -> list[str]:
                 "name": label,
                 "color": color,
                 "radius": radius,
-                "popup": [["kind", label], ["tube", _text(row.tube_id)], ["note", _text(row.note)]],
+                "popup": [
+                    ["kind", label],
+                    ["tube", _text(row.tube_id, NAME_CHARS)],
+                    ["note", _text(row.note)],
+                ],
                 "cls": f"marsgeo-spot marsgeo-{row.kind}",
                 "label": row.kind == "lander",
             }
         )
-    _DataLayer("points", {"points": pts}, "Lander, pad, landing and relay spots").add_to(m)
+    DataLayer("points", {"points": pts}, "Lander, pad, landing and relay spots").add_to(m)
     notes = [
         f"Pickup plan: {plan.makespan_sols} sols"
         f"{' (proven minimum)' if plan.is_optimal else ''}, {plan.helicopters} helicopters,"
         f" {plan.total_flight_m:.0f} m of flight."
     ]
-    notes.extend(a for a in plan.assumptions if a.startswith("lander") or "SYNTHETIC" in a)
+    notes.extend(
+        display_text(a) for a in plan.assumptions if a.startswith("lander") or "SYNTHETIC" in a
+    )
     return notes
 
 
 # --- saving ---------------
 
 
-def _leaflet_files() -> tuple[str, str]:
-    try:
-        import xstatic.pkg.leaflet as xleaflet
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        msg = "offline pages need the xstatic-leaflet package: pip install xstatic-leaflet"
-        raise DataFileError(msg) from exc
-    base = Path(xleaflet.BASE_DIR)
-    js = (base / "leaflet.js").read_text(encoding="utf-8")
-    css = (base / "leaflet.css").read_text(encoding="utf-8")
+def network_layers(m: folium.Map) -> list[str]:
+    """Names of the map's layers that load from the network (tile basemaps).
 
-    def inline(match: re.Match[str]) -> str:
-        target = base / match.group(1)
-        data = base64.b64encode(target.read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
+    In a page saved with ``offline=True`` these start off, and the page makes no request until
+    the user turns one on.
 
-    css = re.sub(r"url\((images/[A-Za-z0-9_.-]+\.png)\)", inline, css)
-    return js, css
-
-
-def _offline(page: str) -> str:
-    js, css = _leaflet_files()
-    js = js.replace("</script", "<\\/script")
-    page, n_js = re.subn(
-        r'<script src="' + re.escape(_LEAFLET_JS) + r'"></script>',
-        lambda _: f"<script>{js}</script>",
-        page,
-    )
-    page, n_css = re.subn(
-        r'<link rel="stylesheet" href="' + re.escape(_LEAFLET_CSS) + r'"/>',
-        lambda _: f"<style>{css}</style>",
-        page,
-    )
-    left = re.findall(r'<(?:script[^>]+src|link[^>]+href)="(https?://[^"]+)"', page)
-    if n_js != 1 or n_css != 1 or left:
-        msg = (
-            f"cannot make the page self-contained: it loads {left or 'Leaflet differently'}. "
-            "Build the map with marsgeo.depot_map, which loads only Leaflet."
-        )
+    Examples
+    --------
+    >>> import marsgeo as mg
+    >>> network_layers(mg.depot_map(mg.load_depot(), basemap="trek-ctx", places=None))
+    ['NASA Mars Trek: Jezero CTX orthomosaic, 6 m']
+    """
+    if not isinstance(m, folium.Map):
+        msg = f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}."
         raise InputError(msg)
-    return page
+    return [c.title for c in m._children.values() if isinstance(c, DataLayer) and c.remote]
 
 
 def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
@@ -662,8 +657,10 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
         The HTML file to write; its folder must exist.
     offline
         Inline Leaflet (script, styles and images, from the ``xstatic-leaflet`` package) so
-        that the page needs no network: it then requests nothing but its optional tile
-        layers, and shows tubes, routes and terrain overlays without them.
+        that the page needs no network. It then makes no request at all when it loads, pans or
+        zooms: layers that need a network (tile basemaps, see :func:`network_layers`) start
+        off, and load only when the user turns them on. Without ``offline`` the page loads
+        Leaflet from a CDN, pinned by Subresource Integrity, and says so if it cannot.
 
     Returns
     -------
@@ -672,9 +669,16 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
     if not isinstance(m, folium.Map):
         msg = f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}."
         raise InputError(msg)
-    page = m.get_root().render()
+    page = m.get_root().render(**{OFFLINE: bool(offline)})
     if offline:
-        page = _offline(page)
+        left = re.findall(r'<(?:script[^>]+src|link[^>]+href)=["\']?(https?://[^"\' >]+)', page)
+        if left or "marsgeo.setup(" not in page:
+            msg = (
+                f"cannot make the page self-contained: it loads {left or 'no marsgeo set-up'}. "
+                "Build the map with marsgeo.depot_map, which loads only Leaflet, and add no "
+                "folium plugins that load from a CDN."
+            )
+            raise InputError(msg)
     with atomic_target(path, example="depot.html") as tmp:
         tmp.write_text(page, encoding="utf-8")
     return Path(path)

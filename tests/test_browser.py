@@ -6,8 +6,11 @@ Chromium these tests skip, unless MARSGEO_REQUIRE_BROWSER=1 (as CI sets), when t
 
 from __future__ import annotations
 
+import io
 import math
 import os
+import re
+import shlex
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -59,12 +62,32 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-class Page:
-    """A page with every non-file request blocked, and what it logged."""
+def leaflet_file(url: str) -> bytes | None:
+    """The bytes of a Leaflet CDN file, from the xstatic-leaflet package (the same release)."""
+    from marsgeo import _page
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    dist = _page.LEAFLET_JS_URL.rsplit("/", 1)[0] + "/"
+    if not url.startswith(dist):
+        return None
+    import xstatic.pkg.leaflet as xleaflet
+
+    path = Path(xleaflet.BASE_DIR) / url[len(dist) :]  # leaflet.js, leaflet.css, images/...
+    return path.read_bytes() if path.is_file() else None
+
+
+class Page:
+    """A page with every request outside ``file:`` aborted and counted, and what it logged.
+
+    ``cdn="xstatic"`` answers the Leaflet CDN's two URLs with the xstatic-leaflet files
+    (as the CDN would, with CORS), ``cdn="tampered"`` with those files one byte longer.
+    """
+
+    def __init__(
+        self, browser: Any, path: Path, *, cdn: str | None = None, wait: bool = True
+    ) -> None:
         self.errors: list[str] = []
         self.requests: list[str] = []
+        self.served: list[str] = []
         self.dialogs: list[str] = []
         self.page = browser.new_page(viewport={"width": 1200, "height": 850})
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -72,18 +95,36 @@ class Page:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
         def route(r: Any) -> None:
-            self.requests.append(r.request.url)
-            if r.request.url.startswith(("file:", "data:")):
+            url = r.request.url
+            if url.startswith("file:"):
                 r.continue_()
-            else:
+                return
+            body = leaflet_file(url) if cdn else None
+            if body is None:
+                self.requests.append(url)
                 r.abort()
+                return
+            self.served.append(url)
+            if cdn == "tampered":
+                body += b" "
+            kind = "text/css" if url.endswith(".css") else "application/javascript"
+            r.fulfill(
+                status=200,
+                body=body,
+                headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"},
+            )
 
         self.page.route("**/*", route)
         self.page.goto(path.as_uri())
         self.page.wait_for_load_state("load")
-        self.page.wait_for_function("window.marsgeo && window.marsgeo.tubes.length > 0")
-        self.page.wait_for_timeout(300)  # let the initial view settle before clicking
+        if wait:
+            self.page.wait_for_function("window.marsgeo && window.marsgeo.tubes.length > 0")
+            self.page.wait_for_timeout(300)  # let the initial view settle before clicking
         self.map = "(Object.values(window).find(v => v instanceof L.Map))"
+
+    def network(self) -> list[str]:
+        """Requests that left the page for anything but a local file (all aborted)."""
+        return list(self.requests)
 
     def js(self, code: str) -> Any:
         return self.page.evaluate(code.replace("MAP", self.map))
@@ -112,7 +153,7 @@ def offline_page(browser: Any) -> Iterator[Page]:
 def test_offline_page_loads_clean(offline_page: Page) -> None:
     p = offline_page
     assert p.errors == []
-    assert [u for u in p.requests if not u.startswith(("file:", "data:"))] == []
+    assert p.network() == []
     assert p.page.locator(".marsgeo-tube").count() == 10
     lines = p.plan.legs[p.plan.legs.geometry.geom_type == "LineString"]  # type: ignore[attr-defined]
     assert p.page.locator(".marsgeo-leg").count() == len(lines)
@@ -220,8 +261,8 @@ def test_web_mercator_map_scale_on_mars(browser: Any, tmp_path: Path) -> None:
     m = marsgeo.depot_map(marsgeo.load_depot(), basemap="opm-basemap")
     p = Page(browser, marsgeo.save_map(m, tmp_path / "opm.html", offline=True))
     # tiles are requested and blocked; nothing else leaves the page
-    others = {u.split("/")[2] for u in p.requests if not u.startswith(("file:", "data:"))}
-    assert others <= {"cartocdn-gusc.global.ssl.fastly.net"}
+    # an offline page requests nothing: the Web-Mercator basemap is off until turned on
+    assert p.network() == []
     d = p.js("MAP.distance([18.45, 77.40], [18.46, 77.41])")
     assert d == pytest.approx(haversine_m(18.45, 77.40, 18.46, 77.41), rel=1e-6)
     p.page.close()
@@ -241,4 +282,190 @@ def test_timeline_uses_drop_time_even_when_rows_are_shuffled(browser: Any, tmp_p
     p.js("marsgeo.showDrops(0)")
     assert "before the first drop" in p.page.locator(".marsgeo-timeline-label").inner_text()
     assert p.errors == []
+    p.page.close()
+
+
+# --- the make demo map: no request at all -------------------------------------------------
+
+
+def demo_map_args(out: Path) -> list[str]:
+    """The `marsgeo map` arguments `make demo` uses, read from the Makefile, writing to out/."""
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^\t\$\(BIN\)/marsgeo (map .*)$", makefile, re.MULTILINE)
+    assert found, "make demo no longer writes the map with `marsgeo map`"
+    return shlex.split(found.group(1).replace("$(OUT)", str(out)))
+
+
+@pytest.fixture(scope="module")
+def demo_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    from marsgeo.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    args = demo_map_args(out)
+    assert "--offline" in args
+    assert main(args, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    (html,) = out.glob("*.html")
+    page = Page(browser, html)
+    yield page
+    page.page.close()
+
+
+def test_demo_map_loads_and_zooms_with_no_request(demo_page: Page) -> None:
+    p = demo_page
+    assert p.network() == [] and p.errors == []
+    assert p.page.locator(".marsgeo-tube").count() == 10
+    for zoom in (23, 21, 17, 12, 8, 3, 19):
+        p.js(f"MAP.setZoom({zoom}, {{animate: false}})")
+        p.page.wait_for_timeout(150)
+        p.js("MAP.panBy([200, -120], {animate: false})")
+        p.page.wait_for_timeout(150)
+        assert p.network() == [], f"requests at zoom {zoom}"
+    p.js("MAP.fitBounds(L.featureGroup(marsgeo.tubes.map(t => t.marker)).getBounds())")
+    p.page.wait_for_timeout(200)
+    assert p.page.locator(".marsgeo-tube").count() == 10
+    inside = p.js(
+        "marsgeo.tubes.filter(t => MAP.getBounds().contains(t.marker.getLatLng())).length"
+    )
+    assert inside == 10 and p.network() == [] and p.errors == []
+    # the legend says which layer needs a network and that it is off
+    legend = p.page.locator(".marsgeo-legend").inner_text()
+    assert "Off until you turn them on (they need a network): NASA Mars Trek" in legend
+    p.shot("demo_offline.png")
+
+
+def test_demo_map_labels_its_synthetic_terrain(demo_page: Page) -> None:
+    p = demo_page
+    # with no real basemap on screen the synthetic terrain shows, stamped and credited as such
+    assert p.page.locator(".leaflet-image-layer").count() == 1
+    assert p.js("document.querySelectorAll('.marsgeo-stamp canvas').length") > 0
+    stamped = p.js(
+        """Array.from(document.querySelectorAll('.marsgeo-stamp canvas')).some(c => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+            return false; })"""
+    )
+    assert stamped  # the word is drawn, not just an empty canvas
+    attribution = p.page.locator(".leaflet-control-attribution").inner_text()
+    assert "SYNTHETIC terrain generated by marsgeo" in attribution
+    assert "HiRISE" not in attribution  # the basemap is off: its credit is not shown
+
+
+def test_turning_on_the_basemap_is_the_only_way_out(demo_page: Page) -> None:
+    p = demo_page
+    p.page.locator(".leaflet-control-layers").hover()
+    label = p.page.locator(".leaflet-control-layers-base label").filter(has_text="HiRISE")
+    assert "(needs a network)" in label.inner_text()
+    label.click()
+    p.page.wait_for_timeout(300)
+    hosts = {u.split("/")[2] for u in p.network()}
+    assert hosts == {"trek.nasa.gov"}  # tiles, asked for only now, and blocked here
+    # the synthetic terrain steps aside for the real basemap, and says whose tiles show
+    assert p.page.locator(".leaflet-image-layer").count() == 0
+    attribution = p.page.locator(".leaflet-control-attribution").inner_text()
+    assert "HiRISE: NASA/JPL-Caltech/University of Arizona" in attribution
+    assert "SYNTHETIC" not in attribution
+
+
+# --- online pages: Leaflet pinned by Subresource Integrity --------------------------------
+
+
+@pytest.fixture(scope="module")
+def online_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    m = marsgeo.depot_map(marsgeo.load_depot(), basemap="trek-hirise", terrain="synthetic")
+    return marsgeo.save_map(m, tmp_path_factory.mktemp("online") / "online.html")
+
+
+def test_online_page_runs_with_the_pinned_leaflet(browser: Any, online_html: Path) -> None:
+    p = Page(browser, online_html, cdn="xstatic")
+    assert {u.rsplit("/", 1)[1] for u in p.served} >= {"leaflet.js", "leaflet.css"}
+    # the only errors are the tile requests this test blocks
+    assert [e for e in p.errors if "Failed to load resource" not in e] == []
+    assert p.page.locator(".marsgeo-tube").count() == 10
+    # a real basemap is on, so the synthetic terrain is not drawn over it (but offered)
+    assert p.page.locator(".leaflet-image-layer").count() == 0
+    p.page.locator(".leaflet-control-layers").hover()
+    terrain = p.page.locator(".leaflet-control-layers-overlays label").filter(has_text="SYNTHETIC")
+    assert terrain.locator("input").is_checked() is False
+    assert {u.split("/")[2] for u in p.network()} == {"trek.nasa.gov"}
+    p.page.close()
+
+
+@pytest.mark.parametrize("cdn", ["tampered", None])
+def test_online_page_explains_when_leaflet_cannot_load(
+    browser: Any, online_html: Path, cdn: str | None
+) -> None:
+    p = Page(browser, online_html, cdn=cdn, wait=False)
+    box = p.page.locator(".marsgeo-no-leaflet")
+    box.wait_for()
+    text = box.inner_text()
+    assert "could not load" in text and "offline=True" in text and "--offline" in text
+    assert p.js("typeof L") == "undefined"  # an altered file never ran
+    if cdn == "tampered":
+        assert any("integrity" in e.lower() for e in p.errors)
+    p.shot(f"no_leaflet_{cdn}.png")
+    p.page.close()
+
+
+# --- text from data is shown as text, never run ------------------------------------------
+
+
+def test_hostile_text_through_every_door_is_shown_literally(browser: Any, tmp_path: Path) -> None:
+    from . import payloads
+
+    marker = tmp_path / "pwned"
+    texts = payloads.payloads(marker)
+    tubes = payloads.hostile_tubes(texts)
+    m = marsgeo.depot_map(
+        tubes,
+        title=texts[6],
+        places=payloads.places(texts),
+        no_fly=payloads.zones(texts, lon=77.4072, lat=18.4530, column="reason"),
+        basemap=payloads.provider(texts),
+        plan=marsgeo.plan_pickup(tubes, lander=ASSUMED_LANDER),
+    )
+    p = Page(browser, marsgeo.save_map(m, tmp_path / "hostile.html", offline=True))
+    assert p.page.locator(".marsgeo-tube").count() == 10
+    assert p.dialogs == [] and p.errors == [] and p.network() == []
+    assert p.js("window.PWNED") is None and not marker.exists()
+    assert p.page.locator(".marsgeo-legend .marsgeo-legend-title").inner_text() == texts[6]
+    names = p.js("marsgeo.tubes.map(t => t.name)")
+    # names show up to 80 characters, then how long they are (the data keeps them whole)
+    shown = [t if len(t) <= 80 else f"{t[:80]}… [{len(t):,} characters]" for t in texts]
+    assert names[: len(texts)] == shown
+    for k in (0, 2, 4, 7):
+        p.click_tube(k)
+        title = p.page.locator(".leaflet-popup-content .marsgeo-popup-title")
+        title.wait_for()
+        assert title.inner_text() == shown[k]
+        p.js("MAP.closePopup()")
+    p.page.locator(".leaflet-control-layers").hover()
+    base = p.page.locator(".leaflet-control-layers-base").inner_text()
+    assert shown[-1] in base  # the provider's title, as text
+    assert p.page.locator(".leaflet-control-layers img, .marsgeo-legend img").count() == 0
+    p.page.wait_for_timeout(200)
+    assert p.dialogs == [] and p.js("window.PWNED") is None
+    p.shot("hostile_text.png")
+    p.page.close()
+
+
+def test_long_values_stay_in_a_bounded_label(browser: Any, tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot()
+    tubes.loc[1, "name"] = "Ab" * 50_000
+    tubes.loc[2, "notes"] = "word " * 20_000
+    tubes.loc[3, "name"] = "Roubion \u202e(reversed?) tube"
+    m = marsgeo.depot_map(tubes, basemap=None, places=None)
+    page = marsgeo.save_map(m, tmp_path / "long.html", offline=True)
+    assert page.stat().st_size < 1_000_000  # the 200 KB of text is not copied into the page
+    p = Page(browser, page)
+    p.js("marsgeo.tubes[0].marker.openTooltip()")
+    width = p.js("document.querySelector('.leaflet-tooltip').getBoundingClientRect().width")
+    assert 0 < width < 450
+    p.click_tube(1)
+    popup = p.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    box = p.js("document.querySelector('.leaflet-popup').getBoundingClientRect().toJSON()")
+    assert box["width"] < 450 and box["height"] < 900
+    assert "[100,000 characters]" in popup.inner_text()
+    p.js("MAP.closePopup()")
+    assert "[U+202E]" in p.js("marsgeo.tubes[2].name")
     p.page.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -248,7 +249,7 @@ def test_map_writes_html(tmp_path: Path) -> None:
         "--terrain",
         "none",
     )
-    assert code == 0 and str(target) in out and "works offline" in out
+    assert code == 0 and str(target) in out and "with no network" in out
     page = target.read_text(encoding="utf-8")
     assert page.count('"cls":"marsgeo-tube"') == 10 and "<script src=" not in page
 
@@ -271,3 +272,55 @@ def test_internal_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert err.strip() == (
         "marsgeo tubes: internal error: ZeroDivisionError: simulated defect (please report this)"
     )
+
+
+def test_map_shows_hostile_catalogue_and_dtm_text_literally(tmp_path: Path) -> None:
+    from . import payloads
+
+    marker = tmp_path / "pwned"
+    texts = payloads.payloads(marker)
+    csv = tmp_path / "tubes.csv"
+    frame = payloads.hostile_tubes(texts).drop(columns="geometry")
+    frame["sample_type"] = marsgeo.load_depot()["sample_type"]  # a checked vocabulary
+    frame.to_csv(csv)
+    for k, text in enumerate(texts):
+        tif = payloads.hostile_dtm(tmp_path / f"dtm{k}.tif", description=text, band="elevation")
+        target = tmp_path / f"m{k}.html"
+        code, _, err = run(
+            "map", "--catalogue", str(csv), "--terrain", str(tif), "--basemap", "none",
+            "--offline", "--html", str(target),
+        )  # fmt: skip
+        assert code == 0 and "error" not in err, err
+        page = target.read_text(encoding="utf-8")
+        for shown in [*texts, text]:
+            assert payloads.as_data(shown) in page
+        assert payloads.EVALUATED not in re.sub(r"base64,[^\"]+", "", page)
+        assert page.count('"cls":"marsgeo-tube"') == 10
+    assert not marker.exists()
+
+
+def test_map_says_which_layers_need_a_network(tmp_path: Path) -> None:
+    code, out, _ = run("map", "--offline", "--html", str(tmp_path / "o.html"), "--helicopters", "0")
+    assert code == 0
+    assert "no network" in out and "NASA Mars Trek: Jezero HiRISE orthomosaic, 25 cm" in out
+    code, out, _ = run("map", "--html", str(tmp_path / "n.html"), "--basemap", "trek-ctx")
+    assert code == 0
+    assert "cdn.jsdelivr.net" in out and "Jezero CTX" in out and "--offline" in out
+
+
+def test_huge_values_are_not_echoed_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "x" * 100_000
+    code, out, err = run("map", "--basemap", huge, "--html", str(tmp_path / "m.html"))
+    assert code == 1 and out == ""
+    assert len(err) < 1000 and "100,002 characters" in err and "Known:" in err
+    csv = tmp_path / "t.csv"
+    csv.write_text(f"name,lon,lat\na,{huge},18.45\n", encoding="utf-8")
+    code, _, err = run("tubes", "--catalogue", str(csv))
+    assert code == 1 and len(err) < 2500 and "characters]" in err
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", "--lander", huge])
+    assert exit_.value.code == 2
+    assert len(capsys.readouterr().err) < 2000
+    assert not (tmp_path / "m.html").exists()

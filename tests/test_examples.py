@@ -73,7 +73,8 @@ def test_depot_map_example(tmp_path: Path) -> None:
     done = run_example("depot_map.py", tmp_path)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "three_forks_map.html").read_text(encoding="utf-8")
-    assert "L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = 3396190.0" in page
+    assert "L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = radius" in page
+    assert "marsgeo.setup(3396190.0," in page  # the Mars radius, set before L.map(
     assert '<script src="http' not in page  # self-contained
     assert page.count('"cls":"marsgeo-tube"') == 10 and "SYNTHETIC" in page
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -10,6 +11,8 @@ import pytest
 import marsgeo
 from marsgeo.errors import CRSError, DataFileError, InputError
 from marsgeo.routing import ASSUMED_LANDER
+
+from . import payloads
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -27,7 +30,7 @@ def page(plan: marsgeo.PickupPlan) -> str:
 
 def test_radius_fix_after_leaflet_and_before_the_map(page: str) -> None:
     leaflet = page.index('src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"')
-    fix = page.index("L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = 3396190.0;")
+    fix = page.index("marsgeo.setup(3396190.0,")  # sets L.CRS.*.R (checked in Chromium)
     create = page.index("L.map(")
     assert leaflet < fix < create
 
@@ -147,8 +150,7 @@ def test_provider_titles_cannot_inject_html() -> None:
     )
     page = marsgeo.depot_map(marsgeo.load_depot(), basemap=prov).get_root().render()
     assert "<img src=x" not in page
-    # the layer control's name is HTML-escaped, then JSON-encoded by folium
-    assert "\\u0026lt;img src=x" in page
+    assert "\\u003cimg src=x" in page  # as data; drawn as text (tests/test_browser.py)
 
 
 def test_drop_order_follows_drop_time_not_rows() -> None:
@@ -157,3 +159,196 @@ def test_drop_order_follows_drop_time_not_rows() -> None:
     shuffled = marsgeo.load_depot().sort_values("name")
     ranks = dict(zip(shuffled.index, _drop_rank(shuffled), strict=True))
     assert ranks == {t: t for t in range(1, 11)}  # tube ids are the drop order
+
+
+# --- text from data never becomes template source -------------------------------------------
+
+
+def _page_text(m: folium.Map) -> str:
+    page = m.get_root().render()
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:", page)
+
+
+def _check_inert(page: str, texts: list[str], marker: Path) -> None:
+    """Every text is in the page as data, and nothing was evaluated or written."""
+    for text in texts:
+        assert payloads.as_data(text) in page, f"{text!r} is not in the page as data"
+    assert payloads.EVALUATED not in page
+    assert "window.PWNED=1" not in page.replace(payloads.as_data("window.PWNED=1"), "")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert not marker.exists()
+    assert page.count('"cls":"marsgeo-tube"') == 10  # a {# ... #} span swallowed nothing
+
+
+def _one_value_door(name: str, text: str, tmp_path: Path) -> dict[str, Any]:
+    """depot_map keywords that put one text through a door that takes one value."""
+    if name == "title":
+        return {"title": text}
+    if name == "raster DESCRIPTION tag":
+        tif = payloads.hostile_dtm(tmp_path / "d.tif", description=text, band="")
+        return {"terrain": marsgeo.basemap.read_raster(tif)}
+    if name == "raster band description":
+        tif = payloads.hostile_dtm(tmp_path / "b.tif", description="", band=text)
+        return {"terrain": marsgeo.basemap.read_raster(tif)}
+    if name == "basemap title and attribution":
+        return {"basemap": payloads.provider([text])}
+    raise AssertionError(name)
+
+
+def _many_door(name: str, texts: list[str]) -> dict[str, Any]:
+    if name == "tube columns and ids":
+        return {"tubes": payloads.hostile_tubes(texts, text_ids=True)}
+    if name == "places":
+        return {"places": payloads.places(texts)}
+    if name == "no-fly attributes":
+        return {"no_fly": payloads.zones(texts, lon=77.4072, lat=18.4530, column="reason")}
+    if name == "hazard attributes":
+        return {"hazard": payloads.zones(texts, lon=77.4072, lat=18.4520, column="rule")}
+    if name == "plan notes and tube ids":
+        tubes = payloads.hostile_tubes(texts, text_ids=True)
+        plan = marsgeo.plan_pickup(tubes, lander=ASSUMED_LANDER)
+        plan.spots["note"] = [texts[k % len(texts)] for k in range(len(plan.spots))]
+        return {"tubes": tubes, "plan": plan}
+    raise AssertionError(name)
+
+
+MANY_VALUE_DOORS = [
+    "tube columns and ids",
+    "places",
+    "no-fly attributes",
+    "hazard attributes",
+    "plan notes and tube ids",
+]
+ONE_VALUE_DOORS = [
+    "title",
+    "raster DESCRIPTION tag",
+    "raster band description",
+    "basemap title and attribution",
+]
+
+
+@pytest.mark.parametrize("door", MANY_VALUE_DOORS)
+def test_template_payloads_are_inert_in_every_door(door: str, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    texts = payloads.payloads(marker)
+    kwargs = _many_door(door, texts)
+    tubes = kwargs.pop("tubes", marsgeo.load_depot())
+    _check_inert(_page_text(marsgeo.depot_map(tubes, **kwargs)), texts, marker)
+
+
+@pytest.mark.parametrize("door", ONE_VALUE_DOORS)
+def test_template_payloads_are_inert_in_every_one_value_door(door: str, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    for text in payloads.payloads(marker):
+        kwargs = _one_value_door(door, text, tmp_path)
+        page = _page_text(marsgeo.depot_map(marsgeo.load_depot(), **kwargs))
+        _check_inert(page, [text], marker)
+
+
+def test_payloads_would_run_through_a_template() -> None:
+    # the payloads are live: rendered as template source they evaluate (and the map does not)
+    from jinja2 import Template
+
+    assert Template("{{ 3*13579 }}").render() == payloads.EVALUATED
+    assert Template("a {# open b\nc close #} d").render() == "a  d"
+
+
+# --- what a page loads, and what it shows ----------------------------------------------------
+
+
+def test_online_leaflet_is_pinned_to_the_file_offline_pages_inline(tmp_path: Path) -> None:
+    import base64
+    import hashlib
+
+    import xstatic.pkg.leaflet as xleaflet
+
+    from marsgeo import _page
+
+    base = Path(xleaflet.BASE_DIR)
+    for name, sri in (("leaflet.js", _page.LEAFLET_JS_SRI), ("leaflet.css", _page.LEAFLET_CSS_SRI)):
+        digest = hashlib.sha384((base / name).read_bytes()).digest()
+        assert sri == "sha384-" + base64.b64encode(digest).decode("ascii"), name
+    assert xleaflet.VERSION == _page.LEAFLET_VERSION
+    m = marsgeo.depot_map(marsgeo.load_depot(), basemap=None)
+    online = marsgeo.save_map(m, tmp_path / "on.html").read_text(encoding="utf-8")
+    for url, sri in ((_page.LEAFLET_JS_URL, _page.LEAFLET_JS_SRI),):
+        tag = re.search(rf'<script src="{re.escape(url)}"[^>]*>', online)
+        assert (
+            tag and f'integrity="{sri}"' in tag.group() and 'crossorigin="anonymous"' in tag.group()
+        )
+    css = re.search(rf'<link[^>]+href="{re.escape(_page.LEAFLET_CSS_URL)}"[^>]*>', online)
+    assert css and f'integrity="{_page.LEAFLET_CSS_SRI}"' in css.group()
+    assert "marsgeo.offline = false;" in online
+    offline = marsgeo.save_map(m, tmp_path / "off.html", offline=True).read_text(encoding="utf-8")
+    assert "marsgeo.offline = true;" in offline
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', offline)
+
+
+def test_network_layers_names_the_tile_basemap_only() -> None:
+    tubes = marsgeo.load_depot()
+    assert marsgeo.webmap.network_layers(marsgeo.depot_map(tubes, basemap=None)) == []
+    m = marsgeo.depot_map(tubes, basemap="opm-basemap", terrain="synthetic")
+    titles = marsgeo.webmap.network_layers(m)
+    assert titles == [marsgeo.basemap.tile_provider("opm-basemap")["title"]]
+    with pytest.raises(InputError, match=r"folium\.Map"):
+        marsgeo.webmap.network_layers("map")  # type: ignore[arg-type]
+
+
+def test_synthetic_terrain_never_covers_a_real_basemap_by_default() -> None:
+    tubes = marsgeo.load_depot()
+    over = marsgeo.depot_map(tubes, terrain="synthetic").get_root().render()
+    alone = marsgeo.depot_map(tubes, basemap=None, terrain="synthetic").get_root().render()
+    for page, show in ((over, '"unless-real-basemap"'), (alone, "true")):
+        meta = re.search(r'marsgeo\.draw\([^,]+, "image", (\{[^}]*\})', page)
+        assert meta and f'"show":{show}' in meta.group(1) and '"synthetic":true' in meta.group(1)
+    assert "Hidden while a real basemap is shown." in over
+    # the overlay credits itself, under the option Leaflet reads, and stamps the image
+    assert '"attribution":"SYNTHETIC terrain generated by marsgeo; not a measurement"' in alone
+    assert '"stamp":"SYNTHETIC"' in alone
+    assert "attribution: esc(data.attribution" in alone  # mg.image passes it to Leaflet
+
+
+def test_user_raster_overlay_is_credited_and_never_stamped(tmp_path: Path) -> None:
+    tif = payloads.hostile_dtm(tmp_path / "dtm.tif", description="HiRISE DTM DTEEC_0001", band="")
+    page = (
+        marsgeo.depot_map(
+            marsgeo.load_depot(), basemap=None, terrain=marsgeo.basemap.read_raster(tif)
+        )
+        .get_root()
+        .render()
+    )
+    assert '"attribution":"hillshade of HiRISE DTM DTEEC_0001"' in page
+    assert '"attribution":"SYNTHETIC' not in page and '"stamp"' not in page
+
+
+def test_long_and_bidirectional_values_are_shortened_and_isolated() -> None:
+    from marsgeo.webmap import display_text
+
+    assert display_text("abc", 5) == "abc"
+    assert display_text("x" * 100_000, 10) == "x" * 10 + "… [100,000 characters]"
+    # an explicit override cannot reorder what follows it: shown as its code point
+    assert display_text("tube \u202eA B") == "tube [U+202E]A B"
+    hebrew = "\u05d0\u05d1\u05d2"
+    assert display_text(f"name {hebrew}") == f"\u2068name {hebrew}\u2069"
+    tubes = marsgeo.load_depot()
+    tubes.loc[1, "notes"] = "n" * 100_000
+    tubes.loc[2, "name"] = "Mageik\u202e (east)"
+    page = marsgeo.depot_map(tubes, basemap=None, places=None).get_root().render()
+    assert "n" * 301 not in page and "[100,000 characters]" in page
+    assert '"name":"Mageik[U+202E] (east)"' in page and "\u202e" not in page
+
+
+def test_hostile_providers_are_refused() -> None:
+    import xyzservices
+
+    good = dict(marsgeo.basemap.tile_provider("trek-ctx"))
+    for key, bad in (
+        ("grid", "EPSG4326 {{ 7*7 }}"),
+        ("url", "javascript:alert(1)//{z}/{x}/{y}"),
+        ("max_zoom", "17"),
+    ):
+        prov = xyzservices.TileProvider({**good, key: bad})
+        with pytest.raises(InputError, match=key):
+            marsgeo.depot_map(marsgeo.load_depot(), basemap=prov)
+    with pytest.raises(InputError, match="title must be text"):
+        marsgeo.depot_map(marsgeo.load_depot(), title=42)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 /* marsgeo web-map library: draws marsgeo data on a Leaflet map of Mars.
- * Every string from data reaches the page through textContent, never as HTML. */
+ * Every string from data reaches the page through textContent, never as HTML; where Leaflet
+ * only takes HTML (layer names, attributions) it is escaped first. */
 (function () {
   "use strict";
   var mg = (window.marsgeo = window.marsgeo || {});
@@ -31,6 +32,113 @@
   function tip(text) {
     return el("span", null, text);
   }
+
+  /* For the few places where Leaflet takes HTML (layer names, attributions). */
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  mg.esc = esc;
+
+  /* Runs in the header, right after Leaflet should have loaded. */
+  mg.setup = function (radius, noLeaflet) {
+    if (typeof L === "undefined") {
+      mg.failed = true;
+      document.addEventListener("DOMContentLoaded", function () {
+        var box = el("div", "marsgeo-no-leaflet", noLeaflet);
+        box.setAttribute("role", "alert");
+        document.body.insertBefore(box, document.body.firstChild);
+      });
+      return;
+    }
+    /* Leaflet measures with Earth's radius: use Mars's. */
+    L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = radius;
+  };
+
+  /* Every layer: drawn into its own group, registered for the layer control, and shown at
+   * load unless it needs a network in an offline page, is a second base layer, or is
+   * synthetic terrain that would cover a real basemap. */
+  mg.registry = [];
+  function realBasemapOn(map) {
+    return mg.registry.some(function (o) { return o.real && map.hasLayer(o.layer); });
+  }
+  mg.draw = function (map, kind, meta, data) {
+    var group = L.featureGroup();
+    mg[kind](map, group, data);
+    var entry = {layer: group, name: meta.name, overlay: meta.overlay !== false,
+                 remote: !!meta.remote, real: !!meta.real, synthetic: !!meta.synthetic,
+                 control: meta.control !== false};
+    var show = meta.show;
+    if (entry.remote && mg.offline) show = false;
+    else if (show === "unless-real-basemap") show = !realBasemapOn(map);
+    else if (show && !entry.overlay) {
+      show = !mg.registry.some(function (o) { return !o.overlay && map.hasLayer(o.layer); });
+    }
+    mg.registry.push(entry);
+    if (show) group.addTo(map);
+    return group;
+  };
+
+  /* Tiles: data = {url, wms, options: {...Leaflet TileLayer options}, attribution} */
+  mg.tiles = function (map, group, data) {
+    var opts = {}, k;
+    for (k in data.options) opts[k] = data.options[k];
+    opts.attribution = esc(data.attribution || "");
+    group.addLayer(data.wms ? L.tileLayer.wms(data.url, opts) : L.tileLayer(data.url, opts));
+  };
+
+  /* An image (a rendered raster): data = {url, bounds: [[s, w], [n, e]], opacity,
+   * attribution, stamp}. A stamp (e.g. SYNTHETIC) is written across the image at screen
+   * size, so it is readable at every zoom. */
+  mg.image = function (map, group, data) {
+    group.addLayer(L.imageOverlay(data.url, data.bounds, {
+      opacity: data.opacity, attribution: esc(data.attribution || ""), interactive: false,
+      zIndex: 2, className: "marsgeo-image"}));
+    if (data.stamp) group.addLayer(stampLayer(data.bounds, data.stamp));
+  };
+
+  function stampLayer(bounds, word) {
+    var Stamp = L.GridLayer.extend({
+      createTile: function (coords) {
+        var tile = document.createElement("canvas"), size = this.getTileSize();
+        tile.width = size.x; tile.height = size.y;
+        if (Math.abs(coords.x + coords.y) % 2 === 1) return tile;  /* every other tile */
+        var ctx = tile.getContext("2d");
+        ctx.font = "bold 12px sans-serif";
+        ctx.textBaseline = "middle";
+        var w = ctx.measureText(word).width + 10;
+        var x = (size.x - w) / 2, y = size.y / 2;
+        ctx.fillStyle = "rgba(25, 25, 25, 0.55)";
+        ctx.fillRect(x, y - 9, w, 18);
+        ctx.fillStyle = "#ffffff";
+        ctx.fillText(word, x + 5, y);
+        return tile;
+      }
+    });
+    return new Stamp({bounds: L.latLngBounds(bounds), pane: "overlayPane", zIndex: 3,
+                      tileSize: 384, className: "marsgeo-stamp", noWrap: true});
+  }
+
+  /* The layer control, from the registry; names are text. */
+  mg.layers = function (map, data) {
+    var c = L.control.layers(null, null, {collapsed: data.collapsed !== false});
+    mg.registry.forEach(function (e) {
+      if (!e.control) return;
+      var name = "<span class=\"marsgeo-layer-name\">" + esc(e.name) + "</span>" +
+        (e.remote ? " <span class=\"marsgeo-needs-network\">(needs a network)</span>" : "");
+      if (e.overlay) c.addOverlay(e.layer, name); else c.addBaseLayer(e.layer, name);
+    });
+    c.addTo(map);
+    /* choosing a real basemap hides synthetic terrain drawn over it (it can be turned on) */
+    map.on("baselayerchange", function (ev) {
+      var real = mg.registry.some(function (o) { return o.layer === ev.layer && o.real; });
+      if (!real) return;
+      mg.registry.forEach(function (o) {
+        if (o.synthetic && map.hasLayer(o.layer)) map.removeLayer(o.layer);
+      });
+    });
+  };
 
   /* Points (tubes, places, spots): data = {points: [{lat, lon, name, color, radius,
    * order, sol, date, popup: [[k, v], ...], label}], register: bool} */
@@ -65,7 +173,8 @@
     });
   };
 
-  /* Polygons: data = {polygons: [{rings: [[[lat, lon], ...], ...], color, fill, label}]} */
+  /* Polygons: data = {polygons: [{rings: [[[lat, lon], ...], ...], color, fill, label,
+   * title, popup: [[k, v], ...]}]} */
   mg.polygons = function (map, group, data) {
     data.polygons.forEach(function (p) {
       var pg = L.polygon(p.rings, {color: p.color || "#c00", weight: p.weight || 1.5,
@@ -74,6 +183,7 @@
                                    fill: p.fillOpacity !== 0,  /* outlines: only the line is live */
                                    dashArray: p.dash || null, className: "marsgeo-polygon"});
       if (p.label) pg.bindTooltip(tip(p.label), {sticky: true, className: "marsgeo-label"});
+      if (p.popup) pg.bindPopup(table(p.title || p.label || "", p.popup), {maxWidth: 360});
       group.addLayer(pg);
     });
   };
@@ -93,6 +203,12 @@
         box.appendChild(row);
       });
       data.notes.forEach(function (n) { box.appendChild(el("div", "marsgeo-note", n)); });
+      var remote = mg.registry.filter(function (o) { return o.remote; });
+      if (mg.offline && remote.length) {
+        box.appendChild(el("div", "marsgeo-note marsgeo-offline-note",
+          "Off until you turn them on (they need a network): " +
+          remote.map(function (o) { return o.name; }).join("; ") + "."));
+      }
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
