@@ -65,7 +65,7 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff]")
 
 
-def display_text(text: str, limit: int = VALUE_CHARS) -> str:
+def _display_text(text: str, limit: int = VALUE_CHARS) -> str:
     """Return ``text`` as a map shows it: short, and isolated in its text direction.
 
     At most ``limit`` characters are kept (then how many there are), direction controls
@@ -74,9 +74,9 @@ def display_text(text: str, limit: int = VALUE_CHARS) -> str:
 
     Examples
     --------
-    >>> display_text("x" * 100, 5)
+    >>> _display_text("x" * 100, 5)
     'xxxxx… [100 characters]'
-    >>> display_text("a\u202eb")
+    >>> _display_text("a\u202eb")
     'a[U+202E]b'
     """
     if len(text) > limit:
@@ -94,7 +94,7 @@ def _text(v: Any, limit: int = VALUE_CHARS) -> str | None:
         return v.isoformat(timespec="seconds")
     if isinstance(v, (float, np.floating)):
         return f"{float(v):.8g}"
-    return display_text(str(v), limit)
+    return _display_text(str(v), limit)
 
 
 def _tube_popup(row: pd.Series) -> list[list[str | None]]:
@@ -423,7 +423,7 @@ def depot_map(
     DataLayer("points", {"points": _tube_points(checked), "register": True}, "Tubes").add_to(m)
     kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
     legend: list[list[str]] = [
-        [SAMPLE_COLORS.get(k, _OTHER_COLOR), display_text(k, NAME_CHARS)] for k in kinds
+        [SAMPLE_COLORS.get(k, _OTHER_COLOR), _display_text(k, NAME_CHARS)] for k in kinds
     ]
     legend = legend or [[_OTHER_COLOR, "tube"]]
     if plan is not None:
@@ -432,7 +432,7 @@ def depot_map(
             for h in range(1, plan.helicopters + 1)
         ]
     notes.append("Distances and the scale bar are on the Mars sphere (R = 3 396 190 m).")
-    legend_title = display_text(title)
+    legend_title = _display_text(title)
     Control("legend", {"title": legend_title, "items": legend, "notes": notes}).add_to(m)
     if timeline and {"dropped_sol", "dropped_date"} <= set(checked.columns):
         Control("timeline", {"title": "Drop order (replay the depot)"}).add_to(m)
@@ -620,7 +620,7 @@ def _add_plan(m: folium.Map, plan: Any) -> list[str]:
         f" {plan.total_flight_m:.0f} m of flight."
     ]
     notes.extend(
-        display_text(a) for a in plan.assumptions if a.startswith("lander") or "SYNTHETIC" in a
+        _display_text(a) for a in plan.assumptions if a.startswith("lander") or "SYNTHETIC" in a
     )
     return notes
 

@@ -322,14 +322,14 @@ def test_user_raster_overlay_is_credited_and_never_stamped(tmp_path: Path) -> No
 
 
 def test_long_and_bidirectional_values_are_shortened_and_isolated() -> None:
-    from marsgeo.webmap import display_text
+    from marsgeo.webmap import _display_text
 
-    assert display_text("abc", 5) == "abc"
-    assert display_text("x" * 100_000, 10) == "x" * 10 + "… [100,000 characters]"
+    assert _display_text("abc", 5) == "abc"
+    assert _display_text("x" * 100_000, 10) == "x" * 10 + "… [100,000 characters]"
     # an explicit override cannot reorder what follows it: shown as its code point
-    assert display_text("tube \u202eA B") == "tube [U+202E]A B"
+    assert _display_text("tube \u202eA B") == "tube [U+202E]A B"
     hebrew = "\u05d0\u05d1\u05d2"
-    assert display_text(f"name {hebrew}") == f"\u2068name {hebrew}\u2069"
+    assert _display_text(f"name {hebrew}") == f"\u2068name {hebrew}\u2069"
     tubes = marsgeo.load_depot()
     tubes.loc[1, "notes"] = "n" * 100_000
     tubes.loc[2, "name"] = "Mageik\u202e (east)"
