@@ -134,8 +134,22 @@ class Page:
         self.page.screenshot(path=str(ARTIFACTS / name))
 
     def click_tube(self, k: int) -> None:
-        box = self.js(f"marsgeo.tubes[{k}].marker._path.getBoundingClientRect().toJSON()")
-        self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        """Click tube ``k`` as a user would, once the map has stopped moving (a popup's
+        auto-pan animates), and wait for its popup."""
+        where = f"marsgeo.tubes[{k}].marker._path.getBoundingClientRect().toJSON()"
+        for _ in range(3):
+            box, before = self.js(where), None
+            for _ in range(50):
+                if box == before:
+                    break
+                self.page.wait_for_timeout(100)
+                before, box = box, self.js(where)
+            self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            opened = f"marsgeo.tubes[{k}].marker.isPopupOpen()"
+            for _ in range(20):
+                if self.js(opened):
+                    return
+                self.page.wait_for_timeout(100)
 
 
 @pytest.fixture(scope="module")
