@@ -119,7 +119,12 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
     return [
         ["PDS name", get("name_pds")],
         ["designation", get("designation")],
-        ["sample", joined(get("sample_type"), get("sample_type_detail"))],
+        [
+            "sample",
+            joined(
+                get("sample_type"), get("sample_type_detail"), confidence="sample_type_confidence"
+            ),
+        ],
         [
             "source rock",
             joined(get("source_rock"), get("source_site"), confidence="source_confidence"),
@@ -141,7 +146,7 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
             ),
         ],
         ["dropped date from", get("dropped_date_method")],
-        ["twin on rover", get("twin") or "none"],
+        ["twin on rover", joined(get("twin") or "none", confidence="twin_confidence")],
         ["position", f"{row['lon']:.8f} E, {row['lat']:.8f} N"],
         [
             "position source",

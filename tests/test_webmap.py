@@ -352,3 +352,13 @@ def test_hostile_providers_are_refused() -> None:
             marsgeo.depot_map(marsgeo.load_depot(), basemap=prov)
     with pytest.raises(InputError, match="title must be text"):
         marsgeo.depot_map(marsgeo.load_depot(), title=42)  # type: ignore[arg-type]
+
+
+def test_popups_carry_each_fact_with_its_confidence_and_method(page: str) -> None:
+    # three_forks.md: Malay's twin rests on secondary sources, Mageik's type is approximate,
+    # Amalik Witness's collection date does not fit its sol, Atsá's date is computed
+    assert '["twin on rover","Robine (approximate)"]' in page
+    assert '["sample","sedimentary (approximate)"]' in page
+    assert '["collected","sol 586, 2022-10-14 (approximate)"]' in page
+    atsa = page.split('"name":"Atsá"')[1].split('"cls":"marsgeo-tube"')[0]
+    assert '["collected date from","Mars24 conversion of sol 374' in atsa
