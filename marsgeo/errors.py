@@ -18,6 +18,7 @@ __all__ = [
     "InputError",
     "MarsGeoError",
     "PlanningError",
+    "TooLargeError",
     "UnreachableError",
 ]
 
@@ -87,6 +88,14 @@ class DataFileError(MarsGeoError, OSError):
 
 class PlanningError(InputError):
     """A pickup plan cannot be made from these inputs (e.g. a tube inside a no-fly zone)."""
+
+
+class TooLargeError(InputError):
+    """A request would take more memory or work than marsgeo allows.
+
+    The message gives the size it would need and the alternative (a window, a radius query,
+    blocks, fewer items).
+    """
 
 
 class UnreachableError(PlanningError):
