@@ -23,7 +23,7 @@ from pyproj import CRS, Transformer
 from pyproj.crs import ProjectedCRS
 from pyproj.crs.coordinate_operation import TransverseMercatorConversion
 
-from marsgeo.errors import CoordinateError, CRSError
+from marsgeo.errors import CoordinateError, CRSError, InputError
 
 __all__ = [
     "M2020_LOCAL_EQC",
@@ -37,9 +37,11 @@ __all__ = [
     "from_mars_lonlat",
     "is_mars_crs",
     "local_crs",
+    "local_crs_around",
     "lon_to_180",
     "lon_to_360",
     "mars_geod",
+    "mean_lonlat",
     "ocentric_to_ographic_lat",
     "ographic_to_ocentric_lat",
     "require_mars_crs",
@@ -100,20 +102,29 @@ def _as_crs(obj: Any) -> CRS | None:
         return None
     if isinstance(obj, CRS):
         return obj
+    what = obj
     if hasattr(obj, "crs") and not isinstance(obj, (str, int, dict)):
-        inner = obj.crs
-        if inner is None:
+        try:
+            what = obj.crs
+        except Exception as exc:  # e.g. a GeoDataFrame with no active geometry column
+            msg = (
+                f"the {type(obj).__name__} given has no readable CRS ({exc}); set one, e.g. "
+                "with .set_crs(marsgeo.crs.MARS_GEOGRAPHIC), or pass a CRS."
+            )
+            raise CRSError(msg) from None
+        if what is None:
             return None
-        return CRS.from_user_input(inner)
+        if isinstance(what, CRS):
+            return what
     try:
-        return CRS.from_user_input(obj)
-    except pyproj.exceptions.CRSError as exc:
+        return CRS.from_user_input(what)
+    except Exception as exc:  # pyproj's CRSError, or TypeError/ValueError for odd objects
         msg = (
-            f"crs={obj!r} is not a coordinate reference system PROJ understands ({exc}). "
+            f"crs={what!r} is not a coordinate reference system PROJ understands ({exc}). "
             "Pass an authority code such as 'IAU_2015:49900', a WKT or PROJ string, "
             "or marsgeo.crs.MARS_GEOGRAPHIC."
         )
-        raise CRSError(msg) from exc
+        raise CRSError(msg) from None
 
 
 def _body_of(crs: CRS) -> str:
@@ -224,12 +235,345 @@ def require_mars_crs(obj: Any, *, name: str = "crs") -> CRS:
     raise CRSError(msg)
 
 
-def _check_lonlat(lon: float, lat: float, *, where: str) -> None:
+# --- the coordinate range rule ------------------------------------------------------------------
+# One rule for every way coordinates come in (catalogue files, GeoDataFrames, scalars, arrays),
+# so that none of them lets through what another refuses:
+# - values are real numbers: not None, not booleans (NumPy would read True as 1.0), not text;
+# - finite: no NaN, no infinity;
+# - geographic coordinates: longitude in -360..360 degrees (both the -180..180 and the 0..360
+#   conventions, east- or west-positive; wrapped to -180..180 east on use), latitude in -90..90;
+# - projected coordinates: they must lie on the map of the planet, i.e. convert to a place on
+#   Mars and back to themselves, within the extent of the whole body in that projection
+#   (a projection never silently wraps an easting beyond the planet onto another place).
+
+#: Longitudes marsgeo accepts [deg]: -360..360 (wrapped to -180..180 east on use).
+LON_LIMITS_DEG = (-360.0, 360.0)
+#: Latitudes marsgeo accepts [deg]: -90..90.
+LAT_LIMITS_DEG = (-90.0, 90.0)
+# a projected point converts back to itself within this fraction of the body's radius (or
+# of its distance from the projection's origin, if larger); wrapped points miss by far more
+_ROUND_TRIP_TOLERANCE = 1e-6
+# extents of the whole body in projected CRSs already met, by WKT
+_BODY_EXTENTS: dict[str, tuple[float, float, float, float]] = {}
+
+
+def _listed(values: Any, limit: int = 5) -> str:
+    """List the first few values of an array for a message ("1, 2 and 3 more")."""
+    items = list(values)
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in items[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def is_real_number(value: Any) -> bool:
+    """Tell whether ``value`` is one real number: not a bool, not text, not None.
+
+    Python, NumPy and :mod:`decimal` numbers count, NaN and infinities included.
+
+    Examples
+    --------
+    >>> is_real_number(77.4), is_real_number(True), is_real_number("77.4")
+    (True, False, False)
+    """
+    import decimal
+    import numbers
+
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, (numbers.Real, decimal.Decimal))
+
+
+def real_numbers(value: Any, *, name: str) -> FloatArray:
+    """Return ``value`` as an array of floats; refuse what is not a real number.
+
+    The first step of marsgeo's coordinate range rule. Real numbers of any kind (Python,
+    NumPy, pandas nullable) pass, NaN and infinities included (the range rule judges them, a
+    missing pandas value becomes NaN). Refused: None, booleans (NumPy would take ``True`` for
+    1.0), text (even ``"77.4"``), complex numbers, dates and other objects.
+
+    Parameters
+    ----------
+    value
+        A number or an array-like of numbers, of any shape.
+    name
+        What to call it in the error message (e.g. ``"lon1"`` or ``"column 'lon' of t.csv"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``value``.
+
+    Raises
+    ------
+    marsgeo.errors.CoordinateError
+        Some value is not a real number.
+
+    Examples
+    --------
+    >>> real_numbers([77.4, 18], name="x").tolist()
+    [77.4, 18.0]
+    >>> real_numbers([True, 18.0], name="lon")
+    Traceback (most recent call last):
+    ...
+    marsgeo.errors.CoordinateError: lon holds True, not numbers; ...
+    """
+    import pandas as pd
+
+    def refuse(shown: str) -> CoordinateError:
+        msg = f"{name} holds {shown}, not numbers; pass numbers."
+        return CoordinateError(msg)
+
+    if isinstance(value, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
+        dtype = value.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            raise refuse(_listed(pd.unique(np.asarray(value, dtype=object))))
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+            return np.asarray(value.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
+        value = np.asarray(value, dtype=object)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return np.asarray(value, dtype=np.float64)
+    if isinstance(value, np.ndarray) and value.dtype.kind != "O":
+        raise refuse(f"{_listed(value.ravel())} ({value.dtype})")
+    if isinstance(value, (str, bytes)):
+        raise refuse(repr(value))
+    try:
+        items = np.asarray(value, dtype=object)
+    except (TypeError, ValueError):  # e.g. ragged nested lists
+        raise refuse(f"{type(value).__name__} {value!r}") from None
+    flat = items.ravel()
+    out = np.empty(flat.shape, dtype=np.float64)
+    wrong = []
+    for k, v in enumerate(flat):
+        if v is pd.NA:
+            out[k] = np.nan
+        elif is_real_number(v):
+            try:
+                out[k] = float(v)
+            except OverflowError:  # an integer beyond float range
+                out[k] = math.copysign(math.inf, v)
+            except ValueError:  # a signalling decimal NaN
+                out[k] = math.nan
+        else:
+            wrong.append(v)
+    if wrong:
+        raise refuse(_listed(wrong))
+    return out.reshape(items.shape)
+
+
+def _northing_first(crs: CRS) -> bool:
+    """Tell whether a CRS's first axis is its northing (or latitude).
+
+    Judged by the axis's name and abbreviation first: polar stereographic CRSs give both axes
+    the direction "south" (or "north"), so the direction alone would swap their x and y.
+    """
+    first = crs.axis_info[0]
+    name = (first.name or "").lower()
+    abbrev = (first.abbrev or "").upper()
+    if name.startswith(("east", "west")) or abbrev in ("E", "W", "X"):
+        return False
+    if name.startswith(("north", "south", "lat")) or abbrev in ("N", "S", "Y", "LAT"):
+        return True
+    return bool(first.direction in ("north", "south"))
+
+
+def _body_extent(crs: CRS) -> tuple[float, float, float, float]:
+    """Bounds (xmin, xmax, ymin, ymax) of the whole body in a projected CRS, with a margin.
+
+    Sampled on a 1-degree grid of its geographic base: points the projection cannot show
+    (the far side of an orthographic map, the poles of a Mercator) are left out, so the
+    bounds stop about a degree short of such points.
+    """
+    wkt = crs.to_wkt()
+    found = _BODY_EXTENTS.get(wkt)
+    if found is not None:
+        return found
+    base = crs.geodetic_crs
+    assert base is not None
+    lon, lat = np.meshgrid(np.arange(-180.0, 180.5, 1.0), np.arange(-90.0, 90.5, 1.0))
+    grid = {"lon": lon.ravel(), "lat": lat.ravel()}
+    # authority axis order on both sides (always_xy mishandles west-positive IAU bases)
+    b0, b1 = (
+        grid["lat" if a.direction in ("north", "south") else "lon"] / _deg_factor(a)
+        for a in base.axis_info[:2]
+    )
+    with np.errstate(all="ignore"):
+        p0, p1 = Transformer.from_crs(base, crs).transform(b0, b1, errcheck=False)
+    x, y = (p1, p0) if _northing_first(crs) else (p0, p1)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    dx = 0.01 * float(x.max() - x.min())
+    dy = 0.01 * float(y.max() - y.min())
+    extent = (float(x.min()) - dx, float(x.max()) + dx, float(y.min()) - dy, float(y.max()) + dy)
+    if len(_BODY_EXTENTS) >= 64:  # many local frames: keep the cache small
+        _BODY_EXTENTS.clear()
+    _BODY_EXTENTS[wkt] = extent
+    return extent
+
+
+def _off_the_map(x: FloatArray, y: FloatArray, crs: CRS) -> npt.NDArray[np.bool_]:
+    """Tell which finite projected points do not lie on the map of the body.
+
+    A point is on the map when it converts to a place on the body and back to itself
+    (within a millionth of the radius, or of its distance from the origin), and lies within
+    the extent of the whole body in this projection.
+    """
+    base = crs.geodetic_crs
+    assert base is not None and base.ellipsoid is not None
+    # authority axis order on both sides (always_xy mishandles west-positive IAU bases)
+    a0, a1 = (y, x) if _northing_first(crs) else (x, y)
+    with np.errstate(all="ignore"):
+        b0, b1 = Transformer.from_crs(crs, base).transform(a0, a1, errcheck=False)
+        c0, c1 = Transformer.from_crs(base, crs).transform(b0, b1, errcheck=False)
+        b0, b1 = np.asarray(b0, dtype=float), np.asarray(b1, dtype=float)
+        c0, c1 = np.asarray(c0, dtype=float), np.asarray(c1, dtype=float)
+        metres_per_unit = crs.axis_info[0].unit_conversion_factor or 1.0
+        radius = base.ellipsoid.semi_major_metre / metres_per_unit
+        tolerance = _ROUND_TRIP_TOLERANCE * np.maximum(radius, np.hypot(x, y))
+        on_map = (
+            np.isfinite(b0)
+            & np.isfinite(b1)
+            & (np.abs(c0 - a0) <= tolerance)
+            & (np.abs(c1 - a1) <= tolerance)
+        )
+    xmin, xmax, ymin, ymax = _body_extent(crs)
+    on_map &= (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+    return np.asarray(~on_map, dtype=np.bool_)
+
+
+def coordinate_problems(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    crs: Any = None,
+    *,
+    rows: Any = None,
+    x_name: str = "longitude",
+    y_name: str = "latitude",
+) -> list[str]:
+    """Say where coordinates break marsgeo's coordinate range rule.
+
+    The one rule every door of marsgeo applies (catalogue readers, GeoDataFrames passed to
+    any function, scalar and array arguments): values are finite real numbers (see
+    :func:`real_numbers`); geographic longitude lies in -360..360 degrees
+    (:data:`LON_LIMITS_DEG`) and latitude in -90..90 (:data:`LAT_LIMITS_DEG`); projected
+    coordinates lie on the map of the planet: they convert to a place on Mars and back to
+    themselves, within the extent of the whole body in that projection, so that an easting
+    beyond the planet is refused rather than wrapped onto another place.
+
+    Parameters
+    ----------
+    x, y
+        Longitude and latitude (or easting and northing), in ``crs``, in the usual GIS order.
+    crs
+        A Mars CRS; None means :data:`MARS_GEOGRAPHIC` (degrees). Geographic values are
+        judged in degrees, whatever unit the CRS uses.
+    rows
+        Labels of the values (e.g. tube ids), one per value: problems then name the rows.
+        Without them, problems name ``x_name`` and ``y_name``.
+    x_name, y_name
+        Names of the two arguments, for problems without ``rows``.
+
+    Returns
+    -------
+    list of str
+        One sentence per rule broken, naming the rows (or arguments), the values and the
+        fix; empty when every value keeps the rule.
+
+    Examples
+    --------
+    >>> print(*coordinate_problems([77.4, 361.0], [18.4, 18.4], rows=[1, 2]))
+    rows 2 have longitude 361.0 outside -360..360 degrees; check the column, or pass crs= if
+    the coordinates are projected
+    >>> print(*coordinate_problems([77.4], [95.0], x_name="lon1", y_name="lat1"))
+    lat1 has values outside -90..90 (e.g. 95.0); check that longitude comes first
+    """
+    xs = np.asarray(x, dtype=float).ravel()
+    ys = np.asarray(y, dtype=float).ravel()
+    source = MARS_GEOGRAPHIC if crs is None else _supported(require_mars_crs(crs))
+    labels = None
+    if rows is not None:  # labels may be tuples: an object array of them, one per value
+        given = list(rows)
+        labels = np.empty(len(given), dtype=object)
+        labels[:] = given
+
+    def where(mask: npt.NDArray[np.bool_]) -> str:
+        assert labels is not None
+        import pandas as pd
+
+        return "rows " + _listed(pd.unique(labels[mask]))
+
     problems = []
-    if not math.isfinite(lon) or not -360.0 <= lon <= 360.0:
-        problems.append(f"longitude {lon!r} is not a finite angle in -360..360 degrees")
-    if not math.isfinite(lat) or not -90.0 <= lat <= 90.0:
-        problems.append(f"latitude {lat!r} is not a finite angle in -90..90 degrees")
+    bad_x, bad_y = ~np.isfinite(xs), ~np.isfinite(ys)
+    bad = bad_x | bad_y
+    if labels is not None and bad.any():
+        problems.append(f"{where(bad)} have NaN or infinite coordinates; fix or drop them")
+    elif labels is None:
+        for nm, mask in ((x_name, bad_x), (y_name, bad_y)):
+            if mask.any():
+                problems.append(f"{nm} has NaN or infinite values")
+    good = ~bad
+    if source.is_projected:
+        off = np.zeros_like(good)
+        if good.any():
+            off[good] = _off_the_map(xs[good], ys[good], source)
+        if off.any():
+            pairs = _listed(dict.fromkeys(zip(xs[off].tolist(), ys[off].tolist(), strict=True)))
+            fix = (
+                "they convert to no place on Mars, or to another place and back; check the "
+                "values, and that the CRS is the one they are in"
+            )
+            label = f"{source.name!r}"
+            if labels is not None:
+                problems.append(f"{where(off)} have x, y {pairs} off the map of {label}: {fix}")
+            else:
+                problems.append(f"{x_name}, {y_name} hold {pairs}, off the map of {label}: {fix}")
+        return problems
+    base_axes = source.axis_info
+    lon_axis = next((a for a in base_axes if a.direction in ("east", "west")), base_axes[0])
+    lat_axis = next((a for a in base_axes if a.direction in ("north", "south")), base_axes[1])
+    lon = xs * _deg_factor(lon_axis)
+    lat = ys * _deg_factor(lat_axis)
+    lo, hi = LON_LIMITS_DEG
+    lon_out = good & ((lon < lo) | (lon > hi))
+    if lon_out.any():
+        if labels is not None:
+            shown = _listed(dict.fromkeys(xs[lon_out].tolist()))
+            problems.append(
+                f"{where(lon_out)} have longitude {shown} outside -360..360 degrees; check the "
+                "column, or pass crs= if the coordinates are projected"
+            )
+        else:
+            first = float(xs[lon_out][0])
+            problems.append(f"{x_name} has values outside -360..360 degrees (e.g. {first!r})")
+    lat_lo, lat_hi = LAT_LIMITS_DEG
+    lat_out = good & ((lat < lat_lo) | (lat > lat_hi))
+    if lat_out.any():
+        if labels is not None:
+            shown = _listed(dict.fromkeys(ys[lat_out].tolist()))
+            problems.append(
+                f"{where(lat_out)} have latitude {shown} outside -90..90; check that longitude "
+                "comes first (x=lon, y=lat)"
+            )
+        else:
+            first = float(ys[lat_out][0])
+            problems.append(
+                f"{y_name} has values outside -90..90 (e.g. {first!r}); check that longitude "
+                "comes first"
+            )
+    return problems
+
+
+def _check_lonlat(lon: float, lat: float, *, where: str) -> None:
+    """Apply the coordinate range rule to one (lon, lat) in MARS_GEOGRAPHIC degrees, or raise."""
+    problems = []
+    for nm, v in (("lon", lon), ("lat", lat)):
+        try:
+            if real_numbers(v, name=nm).ndim != 0:
+                problems.append(f"{nm}={v!r} is not one number")
+        except CoordinateError:
+            problems.append(f"{nm}={v!r} is not a number")
+    if not problems:
+        problems = coordinate_problems([lon], [lat], x_name="lon", y_name="lat")
     if problems:
         msg = f"{where}: " + "; ".join(problems) + ". Pass (lon, lat) in degrees, longitude first."
         raise CoordinateError(msg)
@@ -283,6 +627,122 @@ def local_crs(lon: float, lat: float) -> ProjectedCRS:
     )
 
 
+# --- local frames around points --------------------------------------------------------------
+
+#: Points whose mean unit vector is shorter than this have no centre (see :func:`mean_lonlat`).
+DEGENERATE_MEAN_LENGTH = 1e-9
+
+
+def mean_lonlat(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[float, float]:
+    """Return the centre of points on the sphere: the direction of their mean unit vector.
+
+    Each point becomes a unit vector in 3-D; their mean, normalised, is the centre. Unlike
+    the mean of the longitudes, this stays among the points across the antimeridian (points
+    at 179.9999 E and 179.9999 W are centred on 180, not on 0) and near a pole. One point,
+    or several identical points, is its own centre.
+
+    Parameters
+    ----------
+    lon, lat
+        Planetocentric degrees, east-positive longitude (any finite value, wrapped).
+
+    Returns
+    -------
+    lon, lat : float
+        The centre; longitude in [-180, 180). At a pole the longitude is arbitrary (0).
+
+    Raises
+    ------
+    marsgeo.errors.CoordinateError
+        No points, NaN or infinite values, latitude outside -90..90, or points with no
+        centre: their mean unit vector is shorter than :data:`DEGENERATE_MEAN_LENGTH`
+        (e.g. two antipodal points, or points spread evenly round a great circle).
+
+    Examples
+    --------
+    >>> lon, lat = mean_lonlat([179.9999, 179.9998, -179.9999], [18.45, 18.45, 18.45])
+    >>> round(lon, 6), round(lat, 6)
+    (179.999933, 18.45)
+    >>> mean_lonlat([0.0, 180.0], [0.0, 0.0])
+    Traceback (most recent call last):
+    ...
+    marsgeo.errors.CoordinateError: points at (0.0, 0.0) and 1 more have no centre: ...
+    """
+    try:
+        lon_a = np.asarray(lon, dtype=float).ravel()
+        lat_a = np.asarray(lat, dtype=float).ravel()
+    except (TypeError, ValueError):
+        msg = f"lon={lon!r}, lat={lat!r} are not numbers; pass arrays of degrees, longitude first."
+        raise CoordinateError(msg) from None
+    if lon_a.size == 0 or lon_a.shape != lat_a.shape:
+        msg = (
+            f"lon and lat hold {lon_a.size} and {lat_a.size} values; pass at least one point, "
+            "as many longitudes as latitudes."
+        )
+        raise CoordinateError(msg)
+    if not (np.isfinite(lon_a).all() and np.isfinite(lat_a).all()):
+        msg = "lon or lat has NaN or infinite values; pass finite degrees, longitude first."
+        raise CoordinateError(msg)
+    if (np.abs(lat_a) > 90.0).any():
+        bad = float(lat_a[np.abs(lat_a) > 90.0][0])
+        msg = (
+            f"lat has values outside -90..90 (e.g. {bad!r}); check that longitude comes "
+            "first (x=lon, y=lat)."
+        )
+        raise CoordinateError(msg)
+    if (lon_a == lon_a[0]).all() and (lat_a == lat_a[0]).all():
+        return float(lon_to_180(lon_a[0])), float(lat_a[0])
+    lam, phi = np.radians(lon_a), np.radians(lat_a)
+    x = float(np.mean(np.cos(phi) * np.cos(lam)))
+    y = float(np.mean(np.cos(phi) * np.sin(lam)))
+    z = float(np.mean(np.sin(phi)))
+    length = math.sqrt(x * x + y * y + z * z)
+    if length < DEGENERATE_MEAN_LENGTH:
+        msg = (
+            f"points at ({float(lon_a[0])!r}, {float(lat_a[0])!r}) and {lon_a.size - 1} more have "
+            "no centre: "
+            f"their unit vectors cancel out (mean length {length:.1e}), as for antipodal "
+            "points or points spread evenly round Mars. A local frame cannot hold them; "
+            "work on nearby points together."
+        )
+        raise CoordinateError(msg)
+    c_lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+    c_lon = math.degrees(math.atan2(y, x))
+    return float(lon_to_180(c_lon)), float(c_lat)
+
+
+def local_crs_around(lon: npt.ArrayLike, lat: npt.ArrayLike) -> ProjectedCRS:
+    """Build the local metric CRS for a set of points: :func:`local_crs` at their centre.
+
+    The centre is :func:`mean_lonlat` (the mean unit vector), so the frame is right for
+    points on both sides of the antimeridian or around a pole. Use it wherever a local frame
+    is chosen for data; :func:`local_crs` states the frame's accuracy.
+
+    Parameters
+    ----------
+    lon, lat
+        Planetocentric degrees, east-positive longitude.
+
+    Returns
+    -------
+    pyproj.crs.ProjectedCRS
+        Transverse Mercator on the Mars sphere, axes easting, northing in metres.
+
+    Raises
+    ------
+    marsgeo.errors.CoordinateError
+        As :func:`mean_lonlat`.
+
+    Examples
+    --------
+    >>> c = local_crs_around([179.9999, -179.9999], [18.45, 18.45])
+    >>> c.name
+    'Mars sphere local Transverse Mercator at -180.000000E 18.450000N'
+    """
+    c_lon, c_lat = mean_lonlat(lon, lat)
+    return local_crs(c_lon, c_lat)
+
+
 def mars_geod(crs: Any = None) -> pyproj.Geod:
     """Return the :class:`pyproj.Geod` of the body of ``crs`` (the Mars sphere by default).
 
@@ -305,6 +765,27 @@ def mars_geod(crs: Any = None) -> pyproj.Geod:
 
 
 # --- explicit conversions --------------------------------------------------------------------
+
+
+def _latitudes(lat_deg: Any, *, a_m: Any, b_m: Any) -> FloatArray:
+    """Latitudes [deg] and radii for a latitude conversion, checked (NaN passes through)."""
+    problems = []
+    for nm, v in (("a_m", a_m), ("b_m", b_m)):
+        if not is_real_number(v) or not 1.0 <= float(v) <= 1e9:
+            problems.append(f"{nm}={v!r} must be a radius in metres, from 1 to 1e9")
+    if problems:
+        msg = "; ".join(problems) + "."
+        raise InputError(msg)
+    lat = real_numbers(lat_deg, name="lat_deg")
+    with np.errstate(invalid="ignore"):
+        outside = np.abs(lat) > 90.0
+    if outside.any():
+        msg = (
+            f"lat_deg holds {_listed(lat[outside].ravel())}, outside -90..90 degrees; pass "
+            "latitudes."
+        )
+        raise CoordinateError(msg)
+    return lat
 
 
 def ographic_to_ocentric_lat(
@@ -332,7 +813,7 @@ def ographic_to_ocentric_lat(
     >>> round(float(ographic_to_ocentric_lat(18.6487)), 4)
     18.4447
     """
-    lat = np.radians(np.asarray(lat_deg, dtype=float))
+    lat = np.radians(_latitudes(lat_deg, a_m=a_m, b_m=b_m))
     out = np.degrees(np.arctan2((b_m / a_m) ** 2 * np.sin(lat), np.cos(lat)))
     return np.asarray(out, dtype=float)
 
@@ -350,9 +831,18 @@ def ocentric_to_ographic_lat(
     >>> round(float(ocentric_to_ographic_lat(18.4447)), 4)
     18.6487
     """
-    lat = np.radians(np.asarray(lat_deg, dtype=float))
+    lat = np.radians(_latitudes(lat_deg, a_m=a_m, b_m=b_m))
     out = np.degrees(np.arctan2((a_m / b_m) ** 2 * np.sin(lat), np.cos(lat)))
     return np.asarray(out, dtype=float)
+
+
+def _angles(value: Any, *, name: str) -> FloatArray:
+    """Angles [deg] as floats: real numbers, NaN (missing) passing through, no infinity."""
+    out = real_numbers(value, name=name)
+    if np.isinf(out).any():
+        msg = f"{name} holds an infinite value; pass angles in degrees (NaN for missing)."
+        raise CoordinateError(msg)
+    return out
 
 
 def lon_to_180(lon_deg: npt.ArrayLike) -> Any:
@@ -363,8 +853,9 @@ def lon_to_180(lon_deg: npt.ArrayLike) -> Any:
     >>> float(lon_to_180(282.5492))
     -77.4508
     """
-    lon = np.asarray(lon_deg, dtype=float)
-    wrapped = (lon + 180.0) % 360.0
+    lon = _angles(lon_deg, name="lon_deg")
+    with np.errstate(invalid="ignore"):
+        wrapped = (lon + 180.0) % 360.0
     # x % 360 is 360.0 for tiny negative x in floating point; keep the interval half-open
     wrapped = np.where(wrapped >= 360.0, 0.0, wrapped) - 180.0
     # values already in range are returned untouched (wrapping would add float noise)
@@ -380,8 +871,9 @@ def lon_to_360(lon_deg: npt.ArrayLike) -> Any:
     >>> float(lon_to_360(-77.4508))
     282.5492
     """
-    lon = np.asarray(lon_deg, dtype=float)
-    wrapped = lon % 360.0
+    lon = _angles(lon_deg, name="lon_deg")
+    with np.errstate(invalid="ignore"):
+        wrapped = lon % 360.0
     wrapped = np.where(wrapped >= 360.0, 0.0, wrapped)
     out = np.where((lon >= 0.0) & (lon < 360.0), lon, wrapped)
     return float(out) if out.ndim == 0 else out
@@ -395,7 +887,7 @@ def west_to_east_lon(lon_w_deg: npt.ArrayLike) -> Any:
     >>> round(west_to_east_lon(282.5492), 4)
     77.4508
     """
-    return lon_to_180(-np.asarray(lon_w_deg, dtype=float))
+    return lon_to_180(-_angles(lon_w_deg, name="lon_w_deg"))
 
 
 def east_to_west_lon(lon_e_deg: npt.ArrayLike) -> Any:
@@ -406,7 +898,7 @@ def east_to_west_lon(lon_e_deg: npt.ArrayLike) -> Any:
     >>> round(east_to_west_lon(77.4508), 4)
     282.5492
     """
-    return lon_to_360(-np.asarray(lon_e_deg, dtype=float))
+    return lon_to_360(-_angles(lon_e_deg, name="lon_e_deg"))
 
 
 # --- bringing data to MARS_GEOGRAPHIC -------------------------------------------------------
@@ -502,7 +994,9 @@ def _transform(
     return np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
 
 
-def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatArray, FloatArray]:
+def to_mars_lonlat(
+    x: npt.ArrayLike, y: npt.ArrayLike, crs: Any, *, check: bool = True
+) -> tuple[FloatArray, FloatArray]:
     """Convert coordinates in any Mars CRS to :data:`MARS_GEOGRAPHIC` longitude, latitude.
 
     ``x, y`` are in the usual GIS order (easting or longitude first), as geopandas stores them.
@@ -515,6 +1009,9 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
     crs
         A Mars CRS: geographic or projected, on the sphere or the ellipsoid, planetocentric or
         planetographic, east- or west-positive.
+    check
+        Apply the coordinate range rule (:func:`coordinate_problems`). False skips it, for
+        many coordinates derived from a grid already checked (a raster's pixel centres).
 
     Returns
     -------
@@ -522,6 +1019,9 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
 
     Raises
     ------
+    marsgeo.errors.CoordinateError
+        ``x`` or ``y`` are not real numbers of one shape, or break the coordinate range rule
+        (geographic values out of range, projected values off the map of the planet).
     marsgeo.errors.CRSError
         ``crs`` is not a Mars CRS, or uses a non-zero prime meridian.
 
@@ -532,8 +1032,31 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
     (77.4508, 18.4447)
     """
     source = _supported(require_mars_crs(crs))
-    xs = np.asarray(x, dtype=float)
-    ys = np.asarray(y, dtype=float)
+    if not isinstance(check, (bool, np.bool_)):
+        msg = f"check={check!r} must be True or False."
+        raise InputError(msg)
+    xs, ys = _pair(x, y, "x", "y")
+    problems = coordinate_problems(xs, ys, source, x_name="x", y_name="y") if check else []
+    if problems:
+        msg = "; ".join(problems) + "."
+        raise CoordinateError(msg)
+    return _to_lonlat(xs, ys, source)
+
+
+def _pair(a: Any, b: Any, a_name: str, b_name: str) -> tuple[FloatArray, FloatArray]:
+    """Two coordinate arrays of real numbers of one shape, or a CoordinateError."""
+    a_arr, b_arr = real_numbers(a, name=a_name), real_numbers(b, name=b_name)
+    if a_arr.shape != b_arr.shape:
+        msg = (
+            f"{a_name} and {b_name} have shapes {a_arr.shape} and {b_arr.shape}; pass one "
+            f"{b_name} for each {a_name}."
+        )
+        raise CoordinateError(msg)
+    return a_arr, b_arr
+
+
+def _to_lonlat(xs: FloatArray, ys: FloatArray, source: CRS) -> tuple[FloatArray, FloatArray]:
+    """Convert as :func:`to_mars_lonlat` does, for coordinates already checked."""
     if not source.is_projected and _has_standard_axes(source):
         # east/north ellipsoidal axes: PROJ is exact to a plain base on the same datum, and
         # handles rotated poles (ob_tran), +lon_0 shifts, units and axis order
@@ -546,8 +1069,7 @@ def to_mars_lonlat(x: npt.ArrayLike, y: npt.ArrayLike, crs: Any) -> tuple[FloatA
         if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
             msg = f"crs {source.to_string()} has no geographic base; cannot convert it."
             raise CRSError(msg)
-        first_is_northing = source.axis_info[0].direction in ("north", "south")
-        a0, a1 = (ys, xs) if first_is_northing else (xs, ys)
+        a0, a1 = (ys, xs) if _northing_first(source) else (xs, ys)
         # authority axis order on both sides
         v0, v1 = _transform(Transformer.from_crs(source, base), a0, a1, source)
     else:
@@ -594,8 +1116,11 @@ def from_mars_lonlat(
     (282.5492, 18.6487)
     """
     target = _supported(require_mars_crs(crs))
-    lon_e = np.asarray(lon, dtype=float)
-    lat_c = np.asarray(lat, dtype=float)
+    lon_e, lat_c = _pair(lon, lat, "lon", "lat")
+    problems = coordinate_problems(lon_e, lat_c, x_name="lon", y_name="lat")
+    if problems:
+        msg = "; ".join(problems) + "."
+        raise CoordinateError(msg)
     if not target.is_projected and _has_standard_axes(target):
         plain = _plain_geographic(target)
         lat_p = _base_from_ocentric(lat_c, plain)
@@ -623,7 +1148,7 @@ def from_mars_lonlat(
         return np.asarray(lon_u, dtype=float), np.asarray(lat_u, dtype=float)
     # authority axis order on both sides
     p0, p1 = _transform(Transformer.from_crs(base, target), b0, b1, target)
-    if target.axis_info[0].direction in ("north", "south"):
+    if _northing_first(target):
         return p1, p0
     return p0, p1
 
@@ -647,16 +1172,29 @@ def to_mars_geographic(gdf: Any) -> Any:
     ------
     marsgeo.errors.CRSError
         Missing or non-Mars CRS.
+    marsgeo.errors.CoordinateError
+        Coordinates that break the coordinate range rule (see :func:`coordinate_problems`).
     """
+    import geopandas as gpd
     import shapely
 
+    if not isinstance(gdf, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        msg = (
+            f"data must be a GeoDataFrame or GeoSeries, got {type(gdf).__name__}; build one "
+            "with geopandas and set its Mars CRS."
+        )
+        raise InputError(msg)
     source = require_mars_crs(gdf, name="data")
     out = gdf.copy()
     if source == MARS_GEOGRAPHIC:
         return out
 
     def _convert(coords: FloatArray) -> FloatArray:
-        lon, lat = to_mars_lonlat(coords[:, 0], coords[:, 1], source)
+        problems = coordinate_problems(coords[:, 0], coords[:, 1], source)
+        if problems:
+            msg = "data: " + "; ".join(problems) + "."
+            raise CoordinateError(msg)
+        lon, lat = _to_lonlat(coords[:, 0], coords[:, 1], source)
         return np.column_stack([lon, lat, *coords[:, 2:].T])  # elevation passes through
 
     # include_z=None keeps each geometry's own dimensionality (2-D or with elevation)

@@ -11,7 +11,12 @@ each tube is where the rover was parked when it dropped it, within about 1-2 m.
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
+import re
+import warnings
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,11 +26,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from marsgeo._io import PathLike, existing_file, read_vector
-from marsgeo._validate import check_points, check_unique_ids
-from marsgeo.crs import MARS_GEOGRAPHIC, require_mars_crs, to_mars_lonlat
-from marsgeo.errors import CatalogueError, CoordinateError, DataFileError, raise_collected
-from marsgeo.sols import sol_span_utc, sol_to_utc
+from marsgeo._io import (
+    PathLike,
+    existing_file,
+    mars_crs_argument,
+    read_csv_table,
+    read_vector_raw,
+)
+from marsgeo._validate import check_points, check_unique_ids, lonlat, show_values
+from marsgeo.crs import MARS_GEOGRAPHIC, is_real_number, real_numbers
+from marsgeo.errors import CatalogueError, InputError, raise_collected
+from marsgeo.sols import SOL_MAX, parse_lmst, sol_span_utc, sol_to_utc
 
 __all__ = ["SAMPLE_TYPES", "load_depot", "read_tubes", "sources", "validate_tubes"]
 
@@ -176,12 +187,26 @@ def load_depot() -> gpd.GeoDataFrame:
     return _depot_frame().copy()
 
 
-def validate_tubes(tubes: Any, *, name: str = "tubes") -> gpd.GeoDataFrame:
+def validate_tubes(tubes: Any, *, name: str = "tubes", vocabulary: bool = True) -> gpd.GeoDataFrame:
     """Check a tube catalogue and return it in MARS_GEOGRAPHIC; raise on any problem.
 
-    Checks (all reported at once): a Mars CRS, one Point per row, finite coordinates with
-    latitude in -90..90, unique non-missing tube ids, and, where the columns exist, known
-    ``sample_type`` and confidence values.
+    Checks (all reported at once): a Mars CRS, one Point per row, unique non-missing tube
+    ids, marsgeo's coordinate range rule (finite numbers, longitude in -360..360, latitude
+    in -90..90, projected points on the map of Mars; see
+    :func:`marsgeo.crs.coordinate_problems`), and, where the columns exist, every value that
+    maps, popups and plans use:
+
+    - ``sample_type`` one of :data:`SAMPLE_TYPES`; ``*_confidence`` one of "confirmed",
+      "approximate", "inferred";
+    - ``collected_sol`` and ``dropped_sol`` whole numbers from 0 to
+      :data:`marsgeo.sols.SOL_MAX`;
+    - ``dropped_utc``, ``collected_sol_start_utc`` and ``collected_sol_end_utc`` dates and
+      times (ISO 8601 text is read; a time without a zone is UTC);
+    - ``dropped_lmst`` a local time written ``HH:MM:SS``;
+    - ``elev_m`` a finite number, ``position_uncertainty_m`` a finite number >= 0;
+    - no ``tube_id`` column that disagrees with the index (one that repeats it is dropped).
+
+    Empty cells pass everywhere but in the ids and coordinates.
 
     Parameters
     ----------
@@ -189,33 +214,203 @@ def validate_tubes(tubes: Any, *, name: str = "tubes") -> gpd.GeoDataFrame:
         GeoDataFrame indexed by tube id.
     name
         What to call it in error messages.
+    vocabulary
+        Also hold ``sample_type`` and ``*_confidence`` to marsgeo's vocabularies (True). A map
+        of other points (:func:`marsgeo.depot_map`) passes False: any text is drawn there.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy in :data:`marsgeo.crs.MARS_GEOGRAPHIC`, index named ``tube_id``.
+        A copy in :data:`marsgeo.crs.MARS_GEOGRAPHIC`, index named ``tube_id``; the UTC
+        columns above as timezone-aware UTC datetimes.
 
     Raises
     ------
     marsgeo.errors.CRSError, marsgeo.errors.CatalogueError, marsgeo.errors.CoordinateError
+
+    Examples
+    --------
+    >>> bad = load_depot().astype({"dropped_sol": object})
+    >>> bad.loc[3, "dropped_sol"] = 661.5
+    >>> validate_tubes(bad)
+    Traceback (most recent call last):
+    ...
+    marsgeo.errors.CatalogueError: tubes: column 'dropped_sol' rows 3 hold 661.5; write ...
     """
-    if hasattr(tubes, "index"):
+    if not isinstance(name, str):
+        msg = f"name={name!r} is not text; pass what to call the catalogue, e.g. 'tubes'."
+        raise InputError(msg)
+    if not isinstance(vocabulary, (bool, np.bool_)):
+        msg = f"vocabulary={vocabulary!r} must be True or False."
+        raise InputError(msg)
+    if hasattr(tubes, "index") and isinstance(tubes.index, pd.Index):
         raise_collected(CatalogueError, check_unique_ids(tubes.index, name="tube_id"), what=name)
     out = check_points(tubes, name=name)
+    problems, typed = _column_problems(out, vocabulary=bool(vocabulary))
+    if "tube_id" in out.columns:
+        if [*out["tube_id"]] == [*out.index]:
+            out = out.drop(columns=["tube_id"])
+        else:
+            problems.append(
+                "column 'tube_id' differs from the index of tube ids; make it the index "
+                "(.set_index('tube_id')) or drop it"
+            )
+    raise_collected(CatalogueError, problems, what=name)
+    for col, values in typed.items():
+        out[col] = values
+    out.index.name = "tube_id"
+    return out
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_LMST_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
+def _missing(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    if not pd.api.types.is_scalar(value):
+        return False
+    return bool(pd.isna(value))
+
+
+def _number(value: Any) -> float:
+    """Read a finite number (or its text); raise ValueError otherwise."""
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        number = float(value.strip())
+    elif is_real_number(value):
+        number = float(value)
+    else:
+        raise ValueError(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _metres_up(value: Any) -> float:
+    number = _number(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _sol(value: Any) -> int:
+    number = _number(value)
+    if not (number.is_integer() and 0 <= number <= SOL_MAX):
+        raise ValueError(value)
+    return int(number)
+
+
+def _utc(value: Any) -> pd.Timestamp:
+    """Read a date and time (or its ISO 8601 text) as UTC; naive means UTC."""
+    if isinstance(value, str):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' notes on guessed formats
+            t = pd.Timestamp(value.strip())
+    elif isinstance(value, (datetime.date, np.datetime64)):
+        t = pd.Timestamp(value)
+    else:
+        raise ValueError(value)
+    if pd.isna(t):
+        raise ValueError(value)
+    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+
+
+def _lmst(value: Any) -> str:
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M:%S")
+    if not isinstance(value, str) or not _LMST_TEXT.fullmatch(value.strip()):
+        raise ValueError(value)
+    try:
+        parse_lmst(value)
+    except InputError:
+        raise ValueError(value) from None
+    return value.strip()
+
+
+_ISO = "write dates and times in ISO 8601, e.g. 2022-12-21T17:15:36Z"
+# column -> (reader of a present value, what to write instead, the column's type)
+_COLUMN_RULES: dict[str, tuple[Callable[[Any], Any], str, str]] = {
+    "collected_sol": (_sol, f"write whole sol numbers 0..{SOL_MAX} (e.g. 337)", "int"),
+    "dropped_sol": (_sol, f"write whole sol numbers 0..{SOL_MAX} (e.g. 653)", "int"),
+    "dropped_utc": (_utc, _ISO, "utc"),
+    "collected_sol_start_utc": (_utc, _ISO, "utc"),
+    "collected_sol_end_utc": (_utc, _ISO, "utc"),
+    "dropped_lmst": (_lmst, "write local mean solar times as HH:MM:SS, e.g. 13:38:22", "text"),
+    "elev_m": (_number, "write finite numbers of metres, e.g. -2545.26", "float"),
+    "position_uncertainty_m": (
+        _metres_up,
+        "write finite numbers of metres >= 0, e.g. 2.0",
+        "float",
+    ),
+}
+
+
+def _column_problems(
+    out: gpd.GeoDataFrame, *, vocabulary: bool
+) -> tuple[list[str], dict[str, pd.Series]]:
+    """Check the columns maps, popups and plans use; give the problems and typed columns."""
     problems = []
-    if "sample_type" in out.columns:
+    if vocabulary and "sample_type" in out.columns:
         bad = ~out["sample_type"].isin(SAMPLE_TYPES) & out["sample_type"].notna()
         if bad.any():
             found = sorted({repr(v) for v in out.loc[bad, "sample_type"]})
             problems.append(f"sample_type {', '.join(found)} not one of {SAMPLE_TYPES}")
-    for col in [c for c in out.columns if str(c).endswith("_confidence")]:
+    for col in [c for c in out.columns if vocabulary and str(c).endswith("_confidence")]:
         bad = ~out[col].isin(_CONFIDENCE) & out[col].notna() & (out[col] != "")
         if bad.any():
             found = sorted({repr(v) for v in out.loc[bad, col]})
             problems.append(f"{col} {', '.join(found)} not one of {_CONFIDENCE}")
-    raise_collected(CatalogueError, problems, what=name)
-    out.index.name = "tube_id"
-    return out
+    typed: dict[str, pd.Series] = {}
+    for col, (read, fix, kind) in _COLUMN_RULES.items():
+        if col not in out.columns or not isinstance(out[col], pd.Series):
+            continue
+        values: list[Any] = []
+        bad_at = []
+        for k, v in enumerate(out[col]):
+            if _missing(v):
+                values.append(None)
+                continue
+            try:
+                values.append(read(v))
+            except (ValueError, TypeError, OverflowError):
+                bad_at.append(k)
+        if bad_at:
+            rows = show_values([out.index[k] for k in bad_at])
+            shown = show_values([out[col].iloc[k] for k in bad_at])
+            problems.append(
+                f"column {col!r} rows {rows} hold {shown}; {fix}, or leave the cells empty"
+            )
+        else:
+            typed[col] = _typed_column(out[col], values, kind)
+    return problems, typed
+
+
+def _typed_column(column: pd.Series, values: list[Any], kind: str) -> pd.Series:
+    """Give the column in its type; a column already of that type is kept as it is."""
+    dtype = column.dtype
+    numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    if kind == "int":
+        if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            return column
+        if any(v is None for v in values):
+            return pd.Series(values, index=column.index, dtype="Int64")
+        return pd.Series(values, index=column.index, dtype="int64")
+    if kind == "float":
+        if numeric:
+            return column
+        return pd.Series([math.nan if v is None else v for v in values], index=column.index)
+    if kind == "utc":
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            converted: pd.Series = column.dt.tz_convert("UTC")
+            return converted
+        times: pd.Series = pd.to_datetime(
+            pd.Series(values, index=column.index, dtype=object), utc=True
+        )
+        return times
+    if all(isinstance(v, str) for v in column):
+        return column
+    return pd.Series(["" if v is None else v for v in values], index=column.index, dtype="str")
 
 
 def _pick(columns: pd.Index, wanted: str | None, candidates: tuple[str, ...], *, arg: str) -> str:
@@ -249,65 +444,94 @@ def read_tubes(
     Parameters
     ----------
     path
-        A CSV file with longitude and latitude columns, or a vector file geopandas reads
-        (GeoJSON, GeoPackage, Shapefile, FlatGeobuf).
+        A CSV file with longitude and latitude columns (separated by commas, semicolons or
+        tabs: the header line tells), or a vector file geopandas reads (GeoJSON, GeoPackage,
+        Shapefile, FlatGeobuf).
     crs
         What the coordinates are. For a CSV the default is :data:`MARS_GEOGRAPHIC`
         (planetocentric, east longitude); pass e.g. ``"IAU_2015:49901"`` for planetographic,
         west-positive columns. For a vector file it *relabels* the file (needed for Mars
         GeoJSON tagged CRS84); by default the file's own CRS is used and must be a Mars CRS.
     id_col
-        Column holding the tube ids. By default ``tube_id`` if the file has it, otherwise the
-        tubes are numbered 1..n in file order. Ids that are all plain whole numbers become
-        integers; any other ids (``"007"``, ``"A"``) are kept as text.
+        Column holding the tube ids; it becomes the index (and is no longer a column). By
+        default ``tube_id`` if the file has it, otherwise the tubes are numbered 1..n in file
+        order. Ids that are all plain whole numbers become integers; any other ids
+        (``"007"``, ``"A"``) are kept as text.
     lon_col, lat_col
         CSV columns; by default the first of ``lon, longitude, lon_e, x`` (and ``lat,
         latitude, lat_c, y``), case-insensitive.
     layer
-        Layer of a multi-layer file (GeoPackage).
+        Layer of a multi-layer file (GeoPackage); required when the file has several.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index ``tube_id``, CRS :data:`MARS_GEOGRAPHIC`, the file's other columns kept; a CSV's
-        ``lon``/``lat`` columns are rewritten in MARS_GEOGRAPHIC.
+        coordinates become ``lon``/``lat`` columns in MARS_GEOGRAPHIC, where they were. In a
+        CSV, a text column keeps its text as written and an empty cell as an empty string
+        (as :func:`marsgeo.export` writes them); a numeric column reads an empty cell as
+        missing. Columns checked by :func:`validate_tubes` are typed as it says.
 
     Raises
     ------
     marsgeo.errors.DataFileError
-        Missing or unreadable file.
+        Missing, unreadable or malformed file (named with the fix): a folder, a symbolic link
+        loop, no permission, lines with more or fewer values than the header, several layers
+        and no ``layer``, contents GDAL had to drop.
     marsgeo.errors.CRSError
         No CRS, or an Earth CRS without ``crs=``.
     marsgeo.errors.CatalogueError, marsgeo.errors.CoordinateError
-        Missing columns, duplicate ids, non-point geometry, NaN or out-of-range coordinates.
+        Missing columns, duplicate ids, non-numbers, non-point geometry, coordinates that
+        break the range rule, bad values in the columns :func:`validate_tubes` checks.
     """
+    for arg, value in (("id_col", id_col), ("lon_col", lon_col), ("lat_col", lat_col)):
+        if value is not None and not isinstance(value, str):
+            msg = f"{arg}={value!r} is not a column name; pass the column's name as text."
+            raise InputError(msg)
     p = existing_file(path)
-    wanted = id_col or "tube_id"
-    if p.suffix.lower() in (".csv", ".txt", ".tsv"):
+    wanted = "tube_id" if id_col is None else id_col
+    is_csv = p.suffix.lower() in (".csv", ".txt", ".tsv")
+    if is_csv:
         gdf = _read_csv_tubes(p, crs=crs, lon_col=lon_col, lat_col=lat_col, id_col=wanted)
     else:
-        gdf = read_vector(p, crs=crs, layer=layer)
-    if wanted in gdf.columns:
-        gdf = gdf.set_index(_ids(gdf[wanted]))
+        gdf = read_vector_raw(p, crs=crs, layer=layer)
+    have = [c for c in gdf.columns if c != gdf.geometry.name]
+    if wanted in have:
+        ids = _ids(gdf[wanted])
+        gdf = gdf.drop(columns=[wanted])
+        gdf.index = ids
     elif id_col is not None:
-        have = [c for c in gdf.columns if c != gdf.geometry.name]
         msg = f"id_col={id_col!r} is not a column of {p.name}; it has {have}."
         raise CatalogueError(msg)
     else:
         gdf.index = pd.RangeIndex(1, len(gdf) + 1)
+    if "tube_id" in gdf.columns:
+        msg = (
+            f"id_col={id_col!r} makes {id_col!r} the tube ids, but {p.name} also has a "
+            "'tube_id' column; read with id_col='tube_id', or rename or drop that column."
+        )
+        raise CatalogueError(msg)
     gdf.index.name = "tube_id"
-    return validate_tubes(gdf, name=f"tubes in {p.name}")
+    out = validate_tubes(gdf, name=f"tubes in {p.name}")
+    if is_csv:
+        lon, lat = lonlat(out)
+        out["lon"] = lon
+        out["lat"] = lat
+    return out
 
 
 def _ids(values: pd.Series) -> pd.Index:
     """Make tube ids: integers when every id is a plain whole number, else text as written."""
     text = values.astype("string")
-    if text.notna().all() and text.str.fullmatch(r"-?(0|[1-9][0-9]*)").all():
+    blank = text.isna() | (text.str.strip() == "")
+    whole = text.str.fullmatch(r"-?(0|[1-9][0-9]{0,17})")
+    raw: Any
+    if not blank.any() and whole.all():
         raw = text.astype("int64").to_numpy()
-    elif pd.api.types.is_numeric_dtype(values):
+    elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         raw = values.to_numpy()
     else:
-        raw = values.astype(object).to_numpy()
+        raw = values.astype(object).where(~blank.to_numpy(), None).to_numpy()
     index: pd.Index = pd.Index(raw, name="tube_id")
     return index
 
@@ -315,40 +539,42 @@ def _ids(values: pd.Series) -> pd.Index:
 def _read_csv_tubes(
     p: Path, *, crs: Any, lon_col: str | None, lat_col: str | None, id_col: str
 ) -> gpd.GeoDataFrame:
-    source = require_mars_crs(MARS_GEOGRAPHIC if crs is None else crs)
-    try:
-        # ids stay text until _ids decides: "007" and "7" are different tubes
-        df = pd.read_csv(p, sep="\t" if p.suffix.lower() == ".tsv" else ",", dtype={id_col: str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        msg = f"path={str(p)!r} cannot be read as CSV ({exc}); check the file."
-        raise DataFileError(msg) from exc
+    """Read a CSV catalogue, its points in the CSV's CRS (checked and converted later)."""
+    source = mars_crs_argument(MARS_GEOGRAPHIC if crs is None else crs)
+    table = read_csv_table(p, default_sep="\t" if p.suffix.lower() == ".tsv" else ",")
+    df = table.frame.copy()
+    if id_col in df.columns:
+        df[id_col] = table.raw[id_col]  # ids as written: "007" and "7" are different tubes
     xcol = _pick(df.columns, lon_col, _LON_NAMES, arg="lon_col")
     ycol = _pick(df.columns, lat_col, _LAT_NAMES, arg="lat_col")
+    problems = []
+    coords = []
+    for col in (xcol, ycol):
+        values = df[col]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            cells = table.raw[col]
+            bad = [k for k, v in enumerate(cells) if not _missing(v)]
+            bad = [k for k in bad if not _parses_as_number(cells.iloc[k])]
+            where = ", ".join(f"{cells.iloc[k]!r} on line {table.lines[k]}" for k in bad[:5])
+            more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+            problems.append(f"column {col!r} holds non-numbers: {where}{more}")
+            continue
+        coords.append(real_numbers(values, name=f"column {col!r} of {p.name}"))
+    if problems:
+        msg = f"{p.name}: " + "; ".join(problems) + "; write coordinates as numbers, fix the file."
+        raise CatalogueError(msg)
+    x, y = coords
+    # the CSV's coordinates become lon / lat (MARS_GEOGRAPHIC, written after validation)
+    # in the places of the columns they came from
+    others = [c for c in ("lon", "lat") if c in df.columns and c not in (xcol, ycol)]
+    renamed = df.drop(columns=others)
+    renamed = renamed.rename(columns={xcol: "lon", ycol: "lat"})
+    return gpd.GeoDataFrame(renamed, geometry=gpd.points_from_xy(x, y), crs=source)
+
+
+def _parses_as_number(text: str) -> bool:
     try:
-        x = pd.to_numeric(df[xcol], errors="raise").to_numpy(dtype=float)
-        y = pd.to_numeric(df[ycol], errors="raise").to_numpy(dtype=float)
-    except (ValueError, TypeError) as exc:
-        msg = f"columns {xcol!r}/{ycol!r} of {p.name} hold non-numbers ({exc}); fix the file."
-        raise CatalogueError(msg) from exc
-    if not source.is_projected:
-        wild = np.isfinite(x) & (np.abs(x) > 360.0)
-        if wild.any():
-            msg = (
-                f"column {xcol!r} of {p.name} has longitudes {sorted(set(x[wild].tolist()))[:5]} "
-                "outside -360..360; check the column, or pass crs= for projected coordinates."
-            )
-            raise CoordinateError(msg)
-    finite = np.isfinite(x) & np.isfinite(y)
-    lon = np.full_like(x, np.nan)
-    lat = np.full_like(y, np.nan)
-    if finite.any():
-        lon[finite], lat[finite] = to_mars_lonlat(x[finite], y[finite], source)
-    df = df.drop(columns=[xcol, ycol]).assign(lon=lon, lat=lat)
-    # latitude outside -90..90 must reach validation untouched, not be "converted"
-    raw_geographic = not source.is_projected
-    if raw_geographic:
-        outside = finite & (np.abs(y) > 90.0)
-        df.loc[outside, "lat"] = y[outside]
-    return gpd.GeoDataFrame(
-        df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=MARS_GEOGRAPHIC
-    )
+        float(text.strip())
+    except ValueError:
+        return False
+    return "_" not in text

@@ -8,10 +8,17 @@ any ``geod=`` you pass. Never WGS84: on Earth's ellipsoid the same pair of Jezer
 
 Everything here is vectorised: one call into PROJ per block of pairs, no per-pair Python loop.
 Pure computation: no I/O, no drawing.
+
+Coordinates are judged by marsgeo's one coordinate range rule
+(:func:`marsgeo.crs.coordinate_problems`). Memory is bounded: a call whose result and work
+arrays would take more than :data:`MAX_BYTES` (or its ``max_bytes=``) is refused with a
+:class:`~marsgeo.errors.TooLargeError` before anything is allocated, naming the size and what
+to do instead.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,11 +29,20 @@ import pandas as pd
 import pyproj
 import shapely
 
-from marsgeo._validate import check_points, lonlat
-from marsgeo.crs import MARS_GEOGRAPHIC, mars_geod, ocentric_to_ographic_lat, require_mars_crs
-from marsgeo.errors import CoordinateError, InputError
+from marsgeo._validate import check_length, check_points, check_shapes, lonlat
+from marsgeo.crs import (
+    MARS_GEOGRAPHIC,
+    coordinate_problems,
+    is_real_number,
+    mars_geod,
+    ocentric_to_ographic_lat,
+    real_numbers,
+    require_mars_crs,
+)
+from marsgeo.errors import CoordinateError, InputError, TooLargeError, raise_collected
 
 __all__ = [
+    "MAX_BYTES",
     "distance_matrix",
     "geodesic_area_perimeter",
     "geodesic_distance_m",
@@ -39,6 +55,49 @@ FloatArray = npt.NDArray[np.float64]
 
 # Pairs handed to PROJ at once by the blockwise functions: bounds memory at about 100 MB.
 _BLOCK_PAIRS = 2_000_000
+
+#: Memory [bytes] a distance function may take for its result and work arrays unless its
+#: ``max_bytes=`` says otherwise: 2 GiB. Read at each call, so setting
+#: ``marsgeo.distance.MAX_BYTES`` changes the bound for every later call.
+MAX_BYTES = 2 * 1024**3
+# measured: one row of pairwise_distances (ids, distance, azimuth, LineString) takes about
+# 560 bytes at its peak; geodesic_distance_m about 16 float arrays per value
+_BYTES_PER_PAIR = 600
+_BYTES_PER_VALUE = 128
+_ALTERNATIVES = (
+    "for large sets ask for less: pairwise_distances(points, max_distance_m=...) gives only the "
+    "pairs within a radius, nearest_neighbours(points) each point's closest; or pass a larger "
+    "max_bytes= if the machine has the memory"
+)
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{n_bytes:,.0f} bytes"
+
+
+def _byte_limit(max_bytes: Any) -> float:
+    """Return the memory bound of a call: ``max_bytes``, else :data:`MAX_BYTES` now."""
+    if max_bytes is None:
+        return float(MAX_BYTES)
+    if is_real_number(max_bytes) and not math.isnan(float(max_bytes)) and float(max_bytes) > 0:
+        return float(max_bytes)
+    msg = (
+        f"max_bytes={max_bytes!r} is not a memory size; pass a number of bytes > 0, e.g. "
+        "8 * 1024**3, or None for marsgeo.distance.MAX_BYTES."
+    )
+    raise InputError(msg)
+
+
+def _refuse_if_too_large(needed: float, limit: float, *, what: str, instead: str) -> None:
+    if needed > limit:
+        msg = (
+            f"{what} would take about {_size(needed)} of memory, more than max_bytes "
+            f"({_size(limit)}); {instead}."
+        )
+        raise TooLargeError(msg)
 
 
 def _body_geod(crs: Any, geod: pyproj.Geod | None) -> pyproj.Geod:
@@ -195,16 +254,21 @@ def geodesic_distance_m(
     lat2: npt.ArrayLike,
     *,
     geod: pyproj.Geod | None = None,
+    max_bytes: float | None = None,
 ) -> FloatArray:
     """Geodesic distance [m] between points given in MARS_GEOGRAPHIC degrees (vectorised).
 
     Parameters
     ----------
     lon1, lat1, lon2, lat2
-        Planetocentric degrees, east longitude; arrays broadcast together.
+        Planetocentric degrees, east longitude (-360..360), latitude -90..90; numbers or
+        arrays of numbers that broadcast together.
     geod
         The body; the IAU Mars sphere (:func:`marsgeo.crs.mars_geod`) by default. For an
         ellipsoid, the planetocentric latitudes are converted to its geodetic latitude first.
+    max_bytes
+        Memory bound of the call (default :data:`MAX_BYTES`); the work takes about 128 bytes
+        per distance.
 
     Returns
     -------
@@ -214,7 +278,12 @@ def geodesic_distance_m(
     Raises
     ------
     marsgeo.errors.CoordinateError
-        NaN, infinite or out-of-range coordinates.
+        Values that are not numbers (booleans, text, None), NaN, infinite or out-of-range
+        coordinates (see :func:`marsgeo.crs.coordinate_problems`).
+    marsgeo.errors.InputError
+        Shapes that do not broadcast together.
+    marsgeo.errors.TooLargeError
+        More distances than ``max_bytes`` allows at once: compute them in blocks.
 
     Examples
     --------
@@ -224,31 +293,57 @@ def geodesic_distance_m(
     2996.86
     """
     g = _body_geod(None, geod)
-    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
+    limit = _byte_limit(max_bytes)
     names = ("lon1", "lat1", "lon2", "lat2")
+    given = (lon1, lat1, lon2, lat2)
+    values: list[FloatArray] = []
     problems = []
-    for nm, arr in zip(names, arrays, strict=True):
-        if not np.isfinite(arr).all():
-            problems.append(f"{nm} has NaN or infinite values")
-        elif nm.startswith("lat") and (np.abs(arr) > 90.0).any():
-            problems.append(
-                f"{nm} has values outside -90..90 (e.g. {arr[np.abs(arr) > 90].flat[0]})"
-            )
+    for nm, v in zip(names, given, strict=True):
+        try:
+            values.append(real_numbers(v, name=nm))
+        except CoordinateError as exc:
+            problems.append(str(exc).rstrip("."))
+    raise_collected(CoordinateError, problems, what="geodesic_distance_m")
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in values))
+    except ValueError:
+        shapes = ", ".join(f"{nm} {a.shape}" for nm, a in zip(names, values, strict=True))
+        msg = (
+            f"geodesic_distance_m: the shapes {shapes} do not broadcast together; pass "
+            "numbers, or arrays of one shape."
+        )
+        raise InputError(msg) from None
+    count = math.prod(shape)
+    _refuse_if_too_large(
+        count * _BYTES_PER_VALUE,
+        limit,
+        what=f"geodesic_distance_m of {count:,} distances",
+        instead="compute them in blocks, or pass a larger max_bytes=",
+    )
+    arrays = np.broadcast_arrays(*values)
+    problems = coordinate_problems(arrays[0], arrays[1], x_name="lon1", y_name="lat1")
+    problems += coordinate_problems(arrays[2], arrays[3], x_name="lon2", y_name="lat2")
     if problems:
         msg = "; ".join(problems) + ". Pass finite degrees, longitude first."
         raise CoordinateError(msg)
     a_lon, a_lat, b_lon, b_lat = (np.ascontiguousarray(a).ravel() for a in arrays)
     if g.f == 0.0:
         angle = _central_angle(_unit_vectors(a_lon, a_lat), _unit_vectors(b_lon, b_lat))
-        return np.asarray(angle * g.a, dtype=float).reshape(arrays[0].shape)
+        return np.asarray(angle * g.a, dtype=float).reshape(shape)
     _, _, dist = g.inv(a_lon, _geodetic_lat(a_lat, g), b_lon, _geodetic_lat(b_lat, g))
-    return np.asarray(dist, dtype=float).reshape(arrays[0].shape)
+    return np.asarray(dist, dtype=float).reshape(shape)
 
 
-def distance_matrix(points: Any, *, geod: pyproj.Geod | None = None) -> pd.DataFrame:
+def distance_matrix(
+    points: Any, *, geod: pyproj.Geod | None = None, max_bytes: float | None = None
+) -> pd.DataFrame:
     """Geodesic distance [m] between every pair of points.
 
     Each unordered pair is computed once (the matrix is symmetric), in one vectorised call.
+    The matrix takes 8 n^2 bytes: 800 MB for 10 000 points, 80 GB for 100 000. A matrix
+    larger than ``max_bytes`` is refused before anything is allocated; for large sets use
+    :func:`pairwise_distances` with ``max_distance_m`` (a radius query) or
+    :func:`nearest_neighbours`.
 
     Parameters
     ----------
@@ -256,12 +351,19 @@ def distance_matrix(points: Any, *, geod: pyproj.Geod | None = None) -> pd.DataF
         GeoDataFrame/GeoSeries of Points in a Mars CRS; its index labels the result.
     geod
         Override the body (default: the body of the points' CRS).
+    max_bytes
+        Memory bound of the call (default :data:`MAX_BYTES`, 2 GiB: about 16 000 points).
 
     Returns
     -------
     pandas.DataFrame
         Square, index and columns the points' index (named like it, default ``tube_id``),
         zero diagonal, metres.
+
+    Raises
+    ------
+    marsgeo.errors.TooLargeError
+        The matrix would take more than ``max_bytes``.
 
     Examples
     --------
@@ -270,6 +372,12 @@ def distance_matrix(points: Any, *, geod: pyproj.Geod | None = None) -> pd.DataF
     >>> d.shape, round(float(d.loc[3, 4]), 2)
     ((10, 10), 5.5)
     """
+    limit = _byte_limit(max_bytes)
+    if isinstance(points, (gpd.GeoDataFrame, gpd.GeoSeries)):  # refuse before any work
+        n = len(points)
+        _refuse_if_too_large(
+            8.0 * n * n, limit, what=f"distance_matrix of {n:,} points", instead=_ALTERNATIVES
+        )
     checked, lon, lat, g = _prepared(points, geod)
     out = _Points(lon, lat, g).matrix()
     name = checked.index.name or "tube_id"
@@ -327,17 +435,26 @@ def pairwise_distances(
     *,
     max_distance_m: float | None = None,
     geod: pyproj.Geod | None = None,
+    max_bytes: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Every unordered pair of points as a line, with its geodesic distance and azimuth.
+
+    n points have n (n - 1) / 2 pairs, each row taking about 600 bytes: 3 GB for 3 200
+    points. Without ``max_distance_m``, a result larger than ``max_bytes`` is refused before
+    anything is computed; with it, the pairs are found block by block and the call is refused
+    as soon as those kept pass ``max_bytes``.
 
     Parameters
     ----------
     points
         GeoDataFrame/GeoSeries of Points in a Mars CRS.
     max_distance_m
-        Keep only pairs at most this far apart (useful for large catalogues).
+        Keep only pairs at most this far apart [m], a finite number >= 0 (a radius query,
+        for large catalogues).
     geod
         Override the body.
+    max_bytes
+        Memory bound of the call (default :data:`MAX_BYTES`, 2 GiB: about 3.5 million pairs).
 
     Returns
     -------
@@ -347,6 +464,11 @@ def pairwise_distances(
         (forward azimuth at the first point, clockwise from north, 0..360); LineString
         geometry from the first point to the second, in MARS_GEOGRAPHIC.
 
+    Raises
+    ------
+    marsgeo.errors.TooLargeError
+        The pairs would take more than ``max_bytes``.
+
     Examples
     --------
     >>> from marsgeo import load_depot
@@ -354,14 +476,25 @@ def pairwise_distances(
     >>> len(pairs), list(pairs.columns[:2])
     (45, ['tube_id_from', 'tube_id_to'])
     """
-    if max_distance_m is not None and not (np.isfinite(max_distance_m) and max_distance_m >= 0):
-        msg = f"max_distance_m={max_distance_m!r} must be a finite distance >= 0 in metres."
-        raise InputError(msg)
+    max_distance_m = check_length(
+        max_distance_m, name="max_distance_m", example="e.g. 50.0", allow_none=True
+    )
+    limit = _byte_limit(max_bytes)
+    if max_distance_m is None and isinstance(points, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        n = len(points)
+        count = n * (n - 1) // 2
+        _refuse_if_too_large(
+            float(count) * _BYTES_PER_PAIR,
+            limit,
+            what=f"pairwise_distances of {n:,} points ({count:,} pairs)",
+            instead=_ALTERNATIVES,
+        )
     checked, lon, lat, g = _prepared(points, geod)
     lon_c, lat_c = lonlat(checked)
     pts = _Points(lon, lat, g)
     n = len(lon)
     keep_i, keep_j, keep_d, keep_a = [], [], [], []
+    kept = 0
     for rows in _blocks(n):
         i, j = _triu_block(rows, n)
         if max_distance_m is not None:
@@ -376,6 +509,19 @@ def pairwise_distances(
         if max_distance_m is not None:  # then exactly, on the distances reported
             m = d <= max_distance_m
             i, j, d, az = i[m], j[m], d[m], az[m]
+            kept += len(i)
+            _refuse_if_too_large(
+                float(kept) * _BYTES_PER_PAIR,
+                limit,
+                what=(
+                    f"pairwise_distances of {n:,} points: more than {kept:,} pairs within "
+                    f"max_distance_m={max_distance_m!r}"
+                ),
+                instead=(
+                    "pass a smaller max_distance_m, use nearest_neighbours(points) for each "
+                    "point's closest, or pass a larger max_bytes="
+                ),
+            )
         keep_i.append(i)
         keep_j.append(j)
         keep_d.append(d)
@@ -446,7 +592,11 @@ def nearest_neighbours(points: Any, *, geod: pyproj.Geod | None = None) -> gpd.G
 
 
 def spacing_violations(
-    points: Any, *, min_spacing_m: float, geod: pyproj.Geod | None = None
+    points: Any,
+    *,
+    min_spacing_m: float,
+    geod: pyproj.Geod | None = None,
+    max_bytes: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Pairs of points closer than ``min_spacing_m``.
 
@@ -458,9 +608,11 @@ def spacing_violations(
     points
         GeoDataFrame/GeoSeries of Points in a Mars CRS.
     min_spacing_m
-        Minimum allowed distance [m], > 0.
+        Minimum allowed distance [m], a finite number > 0.
     geod
         Override the body.
+    max_bytes
+        Memory bound of the call, as for :func:`pairwise_distances`.
 
     Returns
     -------
@@ -477,10 +629,10 @@ def spacing_violations(
     >>> close[["tube_id_from", "tube_id_to"]].values.tolist()
     [[3, 4], [5, 6]]
     """
-    if not (np.isfinite(min_spacing_m) and min_spacing_m > 0):
-        msg = f"min_spacing_m={min_spacing_m!r} must be a positive distance in metres, e.g. 5.0."
-        raise InputError(msg)
-    pairs = pairwise_distances(points, max_distance_m=min_spacing_m, geod=geod)
+    spacing = check_length(
+        min_spacing_m, name="min_spacing_m", example="e.g. 5.0", allow_zero=False
+    )
+    pairs = pairwise_distances(points, max_distance_m=spacing, geod=geod, max_bytes=max_bytes)
     close = pairs[pairs["distance_m"] < min_spacing_m].sort_values("distance_m", kind="stable")
     return close.reset_index(drop=True).rename_axis("pair_id")
 
@@ -538,7 +690,8 @@ def geodesic_area_perimeter(shapes: Any, *, geod: pyproj.Geod | None = None) -> 
     Parameters
     ----------
     shapes
-        GeoDataFrame or GeoSeries in a Mars CRS.
+        GeoDataFrame or GeoSeries in a Mars CRS, its coordinates keeping marsgeo's coordinate
+        range rule (:func:`marsgeo.crs.coordinate_problems`).
     geod
         Override the body (default: the body of the shapes' CRS).
 
@@ -569,11 +722,8 @@ def geodesic_area_perimeter(shapes: Any, *, geod: pyproj.Geod | None = None) -> 
     >>> (measures["perimeter_m"] / 1e3).round(3).tolist()
     [237.09, 59.275]
     """
-    from marsgeo.crs import to_mars_geographic
-
-    crs = require_mars_crs(shapes, name="shapes")
-    g = _body_geod(crs, geod)
-    mars = to_mars_geographic(shapes)
+    mars = check_shapes(shapes, name="shapes")
+    g = _body_geod(require_mars_crs(shapes, name="shapes"), geod)
     geoms = mars.geometry if hasattr(mars, "geometry") else mars
 
     def _on_body(coords: FloatArray) -> FloatArray:

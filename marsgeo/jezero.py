@@ -200,7 +200,7 @@ def read_outline(
         Relabel the file: what its coordinates really are. Needed for Mars GeoJSON tagged
         CRS84; by default the file's own CRS is used and must be a Mars CRS.
     layer
-        Layer of a multi-layer file.
+        Layer of a multi-layer file; required when the file has several.
 
     Returns
     -------
@@ -209,10 +209,17 @@ def read_outline(
 
     Raises
     ------
+    marsgeo.errors.InputError
+        ``path`` is not a path, or ``layer`` not a layer name or number.
     marsgeo.errors.DataFileError
-        Missing or unreadable file.
+        Missing or unreadable file (named with the fix), several layers and no ``layer``,
+        contents GDAL had to drop.
     marsgeo.errors.CRSError
         No CRS, or a non-Mars CRS without ``crs=``.
+    marsgeo.errors.CoordinateError
+        Coordinates that break marsgeo's coordinate range rule
+        (:func:`marsgeo.crs.coordinate_problems`): checked in the file's own CRS, so a
+        longitude of 400 or an easting beyond the planet is refused, never wrapped.
     """
     gdf = read_vector(path, crs=crs, layer=layer)
     measures = geodesic_area_perimeter(gdf)

@@ -19,12 +19,15 @@ from typing import Any
 
 import pandas as pd
 
-from marsgeo.errors import InputError
+from marsgeo.crs import coordinate_problems, is_real_number, real_numbers
+from marsgeo.errors import CoordinateError, InputError
 
 __all__ = [
     "M2020_LANDING_UTC",
     "M2020_LMST_LON_E",
     "M2020_SOL0_MSD",
+    "SOL_MAX",
+    "SOL_MIN",
     "SOL_S",
     "SolTime",
     "format_lmst",
@@ -99,6 +102,15 @@ class SolTime:
     sol: int
     lmst_hours: float
 
+    def __post_init__(self) -> None:
+        _whole_sol(self.sol, bounded=False)
+        if not (is_real_number(self.lmst_hours) and 0.0 <= float(self.lmst_hours) < 24.0):
+            msg = (
+                f"lmst_hours={self.lmst_hours!r} is not a local time of the sol; pass hours "
+                "in [0, 24), e.g. 13.64."
+            )
+            raise InputError(msg)
+
     @property
     def lmst(self) -> str:
         """LMST as ``HH:MM:SS``."""
@@ -109,17 +121,25 @@ class SolTime:
 
 
 def _to_utc(t: Any, *, name: str) -> datetime:
-    """Accept a datetime, pandas Timestamp or ISO string; naive values are taken as UTC."""
+    """Accept a datetime, pandas Timestamp or ISO string; naive values are taken as UTC.
+
+    Numbers are refused: pandas would read them as nanoseconds since 1970.
+    """
+    not_a_time = f"{name}={t!r} is not a date and time; pass a datetime or an ISO 8601 string."
+    if isinstance(t, (bool, int, float)) or is_real_number(t):
+        raise InputError(not_a_time)
     try:
         ts = pd.Timestamp(t)
-    except (ValueError, TypeError) as exc:
-        msg = f"{name}={t!r} is not a date and time; pass a datetime or an ISO 8601 string."
-        raise InputError(msg) from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise InputError(not_a_time) from exc
     if pd.isna(ts):
         msg = f"{name} is missing (NaT); pass a datetime or an ISO 8601 string."
         raise InputError(msg)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    out: datetime = ts.to_pydatetime()
+    try:
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        out: datetime = ts.to_pydatetime(warn=False)  # nanoseconds beyond datetime: dropped
+    except (ValueError, OverflowError) as exc:  # e.g. a year 0 that datetime cannot hold
+        raise InputError(not_a_time) from exc
     if out < _LEAP_SECONDS[0][0]:
         msg = (
             f"{name}={t!r} is before 1972-01-01, where UTC has no leap-second table; "
@@ -174,8 +194,8 @@ def lmst_hours(t: Any, *, lon_e: float = M2020_LMST_LON_E) -> float:
     >>> format_lmst(lmst_hours(M2020_LANDING_UTC))
     '15:53:26'
     """
-    _check_lon(lon_e)
-    local = mars_sol_date(t) + lon_e / 360.0
+    lon = _check_lon(lon_e)
+    local = mars_sol_date(t) + lon / 360.0
     return (local % 1.0) * 24.0
 
 
@@ -184,10 +204,16 @@ def lmst_hours(t: Any, *, lon_e: float = M2020_LMST_LON_E) -> float:
 M2020_SOL0_MSD = math.floor(mars_sol_date(M2020_LANDING_UTC) + M2020_LMST_LON_E / 360.0)
 
 
-def _check_lon(lon_e: float) -> None:
-    if not math.isfinite(lon_e) or not -360.0 <= lon_e <= 360.0:
-        msg = f"lon_e={lon_e!r} is not an east longitude in degrees; pass a value in -360..360."
-        raise InputError(msg)
+def _check_lon(lon_e: Any) -> float:
+    """Apply marsgeo's coordinate range rule to one east longitude; return it as a float."""
+    try:
+        value = real_numbers(lon_e, name="lon_e")
+    except CoordinateError:
+        value = None
+    if value is None or value.ndim != 0 or coordinate_problems([value], [0.0]):
+        msg = f"lon_e={lon_e!r} is not an east longitude in degrees; pass a number in -360..360."
+        raise CoordinateError(msg)
+    return float(value)
 
 
 def utc_to_sol(t: Any) -> SolTime:
@@ -198,11 +224,22 @@ def utc_to_sol(t: Any) -> SolTime:
     >>> str(utc_to_sol("2022-12-21T17:15:36Z"))
     'sol 653 13:38:22 LMST'
     """
+    sol, hours = _sol_and_hours(t)
+    return SolTime(sol=sol, lmst_hours=hours)
+
+
+def _sol_and_hours(t: Any) -> tuple[int, float]:
     # Round to ~9 microseconds (1e-10 sol) so that a midnight computed by sol_to_utc, which
     # carries float round-off of a few 1e-12 sol, lands on the sol it starts, not the one before.
     local = round(mars_sol_date(t) + M2020_LMST_LON_E / 360.0, 10)
-    sol = math.floor(local) - M2020_SOL0_MSD
-    return SolTime(sol=sol, lmst_hours=(local - math.floor(local)) * 24.0)
+    return math.floor(local) - M2020_SOL0_MSD, (local - math.floor(local)) * 24.0
+
+
+#: The first Mars 2020 sol marsgeo converts: the first to start after 1972-01-01 UTC, where
+#: UTC's leap-second table starts.
+SOL_MIN = _sol_and_hours(_LEAP_SECONDS[0][0])[0] + 1
+#: The last Mars 2020 sol marsgeo converts: the last to end before the year 10000.
+SOL_MAX = _sol_and_hours(datetime(9999, 12, 31, tzinfo=UTC))[0] - 1
 
 
 def parse_lmst(lmst: str | float) -> float:
@@ -213,10 +250,16 @@ def parse_lmst(lmst: str | float) -> float:
     >>> parse_lmst("13:38:22")  # doctest: +NUMBER
     13.6394
     """
-    if isinstance(lmst, (int, float)):
+    if not isinstance(lmst, str) and not is_real_number(lmst):
+        msg = (
+            f"lmst={lmst!r} is not a time; write it as 'HH:MM:SS' (e.g. '13:38:22') or pass "
+            "hours as a number."
+        )
+        raise InputError(msg)
+    if not isinstance(lmst, str):
         hours = float(lmst)
     else:
-        parts = str(lmst).strip().split(":")
+        parts = lmst.strip().split(":")
         try:
             if len(parts) not in (2, 3):
                 raise ValueError
@@ -243,6 +286,9 @@ def format_lmst(hours: float) -> str:
     >>> format_lmst(13.5)
     '13:30:00'
     """
+    if not (is_real_number(hours) and math.isfinite(float(hours)) and 0.0 <= hours <= 24.0):
+        msg = f"hours={hours!r} is not a local time of the sol; pass hours in 0..24, e.g. 13.5."
+        raise InputError(msg)
     # a time just before midnight rounds to 23:59:59, never to 24:00:00 of the same sol
     total = min(round(hours * 3600.0), 86_399)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -254,7 +300,9 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
     Parameters
     ----------
     sol
-        Mission sol (0 = landing day). Negative sols are before landing and allowed.
+        Mission sol (0 = landing day), a whole number from :data:`SOL_MIN` to :data:`SOL_MAX`.
+        Negative sols are before landing and allowed back to 1972, where UTC's leap-second
+        table starts.
     lmst
         Local mean solar time, ``HH:MM:SS`` or hours.
 
@@ -263,6 +311,12 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
     pandas.Timestamp
         In UTC, to the microsecond.
 
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``sol`` is not a whole number in :data:`SOL_MIN`..:data:`SOL_MAX`, or ``lmst`` is not
+        a local time.
+
     Examples
     --------
     The first tube of the depot was dropped on sol 653 at 13:38:22 LMST:
@@ -270,16 +324,33 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
     >>> sol_to_utc(653, "13:38:22").date().isoformat()
     '2022-12-21'
     """
+    whole = _whole_sol(sol)
+    hours = parse_lmst(lmst)
+    return _sol_to_utc(whole, hours)
+
+
+def _whole_sol(sol: Any, *, bounded: bool = True) -> int:
+    """Return a mission sol as an int, or raise InputError naming the value and the range."""
     try:
-        whole = not isinstance(sol, bool) and float(sol).is_integer()
-    except (TypeError, ValueError, OverflowError):
+        whole = is_real_number(sol) and float(sol).is_integer()
+    except (OverflowError, ValueError):
         whole = False
-    if not whole or abs(float(sol)) > 1_000_000:
+    if not whole:
         msg = f"sol={sol!r} is not a whole sol number; pass an integer such as 653."
         raise InputError(msg)
-    hours = parse_lmst(lmst)
+    if bounded and not SOL_MIN <= int(sol) <= SOL_MAX:
+        msg = (
+            f"sol={sol!r} is outside the whole sols marsgeo converts, {SOL_MIN}..{SOL_MAX} "
+            "(from 1972, where UTC's leap-second table starts, to the year 9999); pass a sol "
+            "in that range."
+        )
+        raise InputError(msg)
+    return int(sol)
+
+
+def _sol_to_utc(sol: int, hours: float) -> pd.Timestamp:
     # MSD - 44796 kept small: the whole-sol part is an exact integer.
-    msd_rel = (int(sol) + M2020_SOL0_MSD - 44_796) + hours / 24.0 - M2020_LMST_LON_E / 360.0
+    msd_rel = (sol + M2020_SOL0_MSD - 44_796) + hours / 24.0 - M2020_LMST_LON_E / 360.0
     dt_j2000 = (msd_rel + 0.0009626) * _SOL_DAYS + 4.5
     tt_unix_s = (dt_j2000 + _J2000_MINUS_UNIX_DAYS) * 86_400.0
     # TT - UTC depends on the UTC we are solving for: iterate (it settles in two steps,
@@ -293,10 +364,13 @@ def sol_to_utc(sol: int, lmst: str | float = "00:00:00") -> pd.Timestamp:
 def sol_span_utc(sol: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """UTC start and end of a Mars 2020 mission sol (midnight to midnight LMST).
 
+    ``sol`` is a whole number from :data:`SOL_MIN` to :data:`SOL_MAX`.
+
     Examples
     --------
     >>> start, end = sol_span_utc(337)
     >>> start.date().isoformat(), end.date().isoformat()
     ('2022-01-30', '2022-01-31')
     """
-    return sol_to_utc(sol, 0.0), sol_to_utc(int(sol) + 1, 0.0)
+    whole = _whole_sol(sol)
+    return _sol_to_utc(whole, 0.0), _sol_to_utc(whole + 1, 0.0)

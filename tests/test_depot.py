@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point
 
 import marsgeo
 from marsgeo import crs as mcrs
-from marsgeo.errors import CatalogueError, CoordinateError, CRSError, DataFileError
+from marsgeo.errors import CatalogueError, CoordinateError, CRSError, DataFileError, InputError
 
 from .reference import LANDING, TUBE_NAMES
 
@@ -363,3 +363,90 @@ def test_validate_tubes_refuses_non_points_and_unknown_types(depot: gpd.GeoDataF
         marsgeo.validate_tubes(mixed)
     numbered = depot.rename(columns={"name": 0})
     assert len(marsgeo.validate_tubes(numbered)) == 10  # non-text column names are fine
+
+
+# --- the columns maps and popups format, wrong argument types ----------------------------------
+
+
+def test_validate_tubes_checks_every_column_maps_format(depot: gpd.GeoDataFrame) -> None:
+    bad = depot.astype(
+        {
+            "dropped_sol": object,
+            "collected_sol": object,
+            "dropped_utc": object,
+            "elev_m": object,
+            "position_uncertainty_m": object,
+        }
+    )
+    bad.loc[2, "dropped_sol"] = "six"
+    bad.loc[3, "dropped_sol"] = 661.5
+    bad.loc[4, "collected_sol"] = -1
+    bad.loc[5, "collected_sol"] = True
+    bad.loc[6, "dropped_utc"] = "notadate"
+    bad.loc[7, "dropped_lmst"] = "1:38"
+    bad.loc[8, "elev_m"] = "high"
+    bad.loc[9, "position_uncertainty_m"] = -2.0
+    with pytest.raises(CatalogueError, match="6 problems") as info:
+        marsgeo.validate_tubes(bad)
+    text = str(info.value)
+    for expected in (
+        "column 'dropped_sol' rows 2, 3 hold 'six', 661.5; write whole sol numbers",
+        "column 'collected_sol' rows 4, 5 hold -1, True",
+        "column 'dropped_utc' rows 6 hold 'notadate'; write dates and times in ISO 8601",
+        "column 'dropped_lmst' rows 7 hold '1:38'; write local mean solar times as HH:MM:SS",
+        "column 'elev_m' rows 8 hold 'high'",
+        "column 'position_uncertainty_m' rows 9 hold -2.0; write finite numbers of metres >= 0",
+    ):
+        assert expected in text
+
+
+def test_validate_tubes_types_the_columns_it_checks(depot: gpd.GeoDataFrame) -> None:
+    text = depot.astype({"dropped_sol": str, "elev_m": str})
+    text["dropped_utc"] = [t.isoformat() for t in depot["dropped_utc"]]
+    text["dropped_lmst"] = text["dropped_lmst"].astype(object)
+    text.loc[10, "elev_m"] = ""  # an empty cell is a missing value
+    got = marsgeo.validate_tubes(text)
+    assert got["dropped_sol"].tolist() == depot["dropped_sol"].tolist()
+    assert pd.api.types.is_integer_dtype(got["dropped_sol"])
+    assert got["elev_m"].iloc[:9].tolist() == depot["elev_m"].iloc[:9].tolist()
+    assert np.isnan(got.loc[10, "elev_m"])
+    assert isinstance(got["dropped_utc"].dtype, pd.DatetimeTZDtype)
+    assert (got["dropped_utc"] == depot["dropped_utc"]).all()
+
+
+def test_a_tube_id_column_beside_the_index(depot: gpd.GeoDataFrame) -> None:
+    same = depot.assign(tube_id=depot.index)
+    assert "tube_id" not in marsgeo.validate_tubes(same).columns  # a repeat of the index
+    flat = depot.reset_index()  # ids 1..10 in a column, 0..9 in the index
+    with pytest.raises(CatalogueError, match=r"'tube_id' differs from the index.*set_index"):
+        marsgeo.validate_tubes(flat)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda p: marsgeo.read_tubes(None), InputError, "path=None is not a file path"),
+        (lambda p: marsgeo.read_tubes(7), InputError, "path=7 is not a file path"),
+        (lambda p: marsgeo.read_tubes(""), InputError, "path is empty"),
+        (lambda p: marsgeo.read_tubes(p, id_col=5), InputError, "id_col=5 is not a column name"),
+        (lambda p: marsgeo.read_tubes(p, lon_col=[1]), InputError, r"lon_col=\[1\]"),
+        (lambda p: marsgeo.read_tubes(p, crs=np.zeros((3, 3))), CRSError, "crs=array"),
+        (lambda p: marsgeo.validate_tubes(marsgeo.load_depot(), name=5), InputError, "name=5"),
+    ],
+)
+def test_wrong_argument_types_get_marsgeo_errors(
+    tmp_path: Path, call, error: type, match: str
+) -> None:  # type: ignore[no-untyped-def]
+    p = _csv(tmp_path, "tube_id,lon,lat\n1,77.4,18.4\n")
+    with pytest.raises(error, match=match):
+        call(p)
+
+
+def test_layer_must_name_a_layer(tmp_path: Path, depot: gpd.GeoDataFrame) -> None:
+    path = tmp_path / "t.gpkg"
+    depot[["name", "geometry"]].to_file(path, layer="tubes")
+    with pytest.raises(InputError, match=r"layer=1.5 is not a layer name or number"):
+        marsgeo.read_tubes(path, layer=1.5)  # type: ignore[arg-type]
+    with pytest.raises(DataFileError, match=r"has no layer 9223372036854775808; its layers are"):
+        marsgeo.read_tubes(path, layer=2**63)
+    assert len(marsgeo.read_tubes(path, layer=0)) == 10

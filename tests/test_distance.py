@@ -25,7 +25,7 @@ from shapely.geometry import (
 
 import marsgeo
 from marsgeo import crs as mcrs
-from marsgeo.errors import CatalogueError, CoordinateError, CRSError, InputError
+from marsgeo.errors import CatalogueError, CoordinateError, CRSError, InputError, TooLargeError
 
 from .reference import LANDING, haversine_m
 
@@ -448,3 +448,102 @@ def test_area_with_a_hole_property(
     area = float(measure(poly)["area_m2"].iloc[0])
     assert area == pytest.approx(cell_area_m2(*outer) - cell_area_m2(*inner), rel=1e-8)
     assert 0.0 < area < cell_area_m2(*outer)
+
+
+# --- the coordinate range rule, wrong types, memory bounds --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ((361.0, 18.4, 77.4, 18.4), ["lon1", "-360..360", "361.0"]),
+        ((77.4, 18.4, -400.0, 18.4), ["lon2", "-360..360", "-400.0"]),
+        ((True, 18.4, 77.4, 18.4), ["lon1", "True", "not numbers"]),
+        ((77.4, "18.4", 77.4, 18.4), ["lat1", "'18.4'", "not numbers"]),
+        ((77.4, 18.4, None, 18.4), ["lon2", "None"]),
+        (([77.4, False], 18.4, 77.4, 18.4), ["lon1", "False"]),
+    ],
+)
+def test_geodesic_distance_refuses_what_is_no_coordinate(args: tuple, words: list[str]) -> None:  # type: ignore[type-arg]
+    with pytest.raises(CoordinateError) as info:
+        marsgeo.geodesic_distance_m(*args)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_geodesic_distance_shapes_must_broadcast() -> None:
+    with pytest.raises(InputError, match=r"do not broadcast together"):
+        marsgeo.geodesic_distance_m([77.4, 77.5], 18.4, [77.4, 77.5, 77.6], 18.4)
+
+
+def test_points_beyond_the_longitude_range_are_refused(depot: gpd.GeoDataFrame) -> None:
+    far = depot.set_geometry([Point(437.4, 18.45), *list(depot.geometry[1:])], crs=depot.crs)
+    for call in (marsgeo.distance_matrix, marsgeo.pairwise_distances, marsgeo.nearest_neighbours):
+        with pytest.raises(CoordinateError, match=r"rows 1 have longitude 437.4 outside -360..360"):
+            call(far)
+
+
+def test_distance_matrix_of_100000_points_is_refused_before_allocating() -> None:
+    import tracemalloc
+
+    n = 100_000
+    many = points(np.linspace(77.0, 78.0, n), np.linspace(18.0, 19.0, n))
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLargeError) as info:
+            marsgeo.distance_matrix(many)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024**2  # nothing near the 80 GB the matrix would take
+    text = str(info.value)
+    assert f"{8 * n * n / 1024**3:.1f} GiB" in text  # 8 bytes per distance: 74.5 GiB
+    assert "max_distance_m" in text and "nearest_neighbours" in text and "max_bytes" in text
+
+
+def test_memory_bound_is_documented_and_can_be_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    pts = points(rng.uniform(77.40, 77.41, 1000), rng.uniform(18.45, 18.46, 1000))
+    pairs = 1000 * 999 // 2
+    with pytest.raises(TooLargeError, match=rf"{pairs:,} pairs.*max_distance_m"):
+        marsgeo.pairwise_distances(pts, max_bytes=10 * 1024**2)
+    with pytest.raises(TooLargeError, match=r"distance_matrix of 1,000 points"):
+        marsgeo.distance_matrix(pts, max_bytes=1024**2)
+    # a radius query keeps few pairs and passes the same bound; a wide one is stopped
+    near = marsgeo.pairwise_distances(pts, max_distance_m=1.0, max_bytes=10 * 1024**2)
+    assert (near["distance_m"] <= 1.0).all()
+    with pytest.raises(TooLargeError, match=r"smaller max_distance_m"):
+        marsgeo.pairwise_distances(pts, max_distance_m=5000.0, max_bytes=10 * 1024**2)
+    # the module default is read at each call
+    monkeypatch.setattr(marsgeo.distance, "MAX_BYTES", 1024**2)
+    with pytest.raises(TooLargeError):
+        marsgeo.distance_matrix(pts)
+    with pytest.raises(TooLargeError):
+        marsgeo.spacing_violations(pts, min_spacing_m=5000.0)
+    assert marsgeo.distance_matrix(pts, max_bytes=16 * 1024**2).shape == (1000, 1000)
+    with pytest.raises(TooLargeError, match=r"compute them in blocks"):
+        marsgeo.geodesic_distance_m(np.zeros(100_000), 0.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda d: marsgeo.pairwise_distances(d, max_distance_m="5"), "max_distance_m='5'"),
+        (lambda d: marsgeo.pairwise_distances(d, max_distance_m=True), "max_distance_m=True"),
+        (lambda d: marsgeo.spacing_violations(d, min_spacing_m=True), "min_spacing_m=True"),
+        (lambda d: marsgeo.spacing_violations(d, min_spacing_m="5"), "min_spacing_m='5'"),
+        (lambda d: marsgeo.distance_matrix(d, max_bytes="big"), "max_bytes='big'"),
+        (lambda d: marsgeo.distance_matrix(d, max_bytes=-1), "max_bytes=-1"),
+        (lambda d: marsgeo.distance_matrix(d, max_bytes=math.nan), "max_bytes=nan"),
+        (lambda d: marsgeo.geodesic_area_perimeter("IAU_2015:49900"), "GeoDataFrame or GeoSeries"),
+    ],
+)
+def test_wrong_option_types_get_marsgeo_errors(depot: gpd.GeoDataFrame, call, match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=match):
+        call(depot)
+
+
+def test_area_applies_the_coordinate_range_rule() -> None:
+    far = gpd.GeoSeries([box(400, 18, 401, 19), box(77, 18, 78, 19)], crs=mcrs.MARS_GEOGRAPHIC)
+    with pytest.raises(CoordinateError, match=r"rows 0 have longitude 401.0, 400.0 outside"):
+        marsgeo.distance.geodesic_area_perimeter(far)

@@ -4,6 +4,7 @@ import math
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from pyproj import CRS
 from pyproj.crs import ProjectedCRS
@@ -12,7 +13,7 @@ from shapely.geometry import Polygon
 
 import marsgeo
 from marsgeo import crs as mcrs
-from marsgeo.errors import CRSError, DataFileError
+from marsgeo.errors import CoordinateError, CRSError, DataFileError, InputError
 
 from .reference import LANDING
 
@@ -143,3 +144,16 @@ def test_read_outline_without_crs_and_missing_file(tmp_path: Path) -> None:
         marsgeo.read_outline(path)
     with pytest.raises(DataFileError):
         marsgeo.read_outline(tmp_path / "missing.shp")
+
+
+def test_read_outline_applies_the_coordinate_range_rule(tmp_path: Path) -> None:
+    for value in (None, 5, b"rim.gpkg"):
+        with pytest.raises(InputError, match=r"path=.* is not a file path"):
+            marsgeo.jezero.read_outline(value)  # type: ignore[arg-type]
+    far = tmp_path / "far.gpkg"
+    square = Polygon([(400, 18), (401, 18), (401, 19), (400, 19)])  # 400 E is no longitude
+    gpd.GeoDataFrame({"name": ["far"]}, geometry=[square], crs=mcrs.MARS_GEOGRAPHIC).to_file(far)
+    with pytest.raises(CoordinateError, match=r"rows 0 have longitude 400.0, 401.0 outside"):
+        marsgeo.jezero.read_outline(far)
+    with pytest.raises(CRSError, match=r"crs=array"):
+        marsgeo.jezero.read_outline(far, crs=np.zeros((3, 3)))

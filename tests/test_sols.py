@@ -136,3 +136,45 @@ def test_lmst_text_round_trip() -> None:
 def test_bad_input_is_refused(call, match: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=match):
         call()
+
+
+# --- the range of sols and wrong types ---------------------------------------------------------
+
+MARS24_SOL_S = 1.0274912517 * 86_400.0  # mean solar day, from the Mars24 algorithm
+
+
+def test_the_sol_range_runs_from_1972_to_the_year_9999() -> None:
+    # sols between the start of UTC's leap-second table and landing (sol 0 began about
+    # 15.9 h LMST before touchdown), counted independently with the mean solar day
+    landing = dt.datetime(2021, 2, 18, 20, 43, 49, tzinfo=dt.UTC)
+    before = (landing - dt.datetime(1972, 1, 1, tzinfo=dt.UTC)).total_seconds() / MARS24_SOL_S
+    assert abs(sols.SOL_MIN + before) < 1.0
+    assert sols.sol_to_utc(sols.SOL_MIN) >= pd.Timestamp("1972-01-01T00:00:00Z")
+    assert sols.sol_span_utc(sols.SOL_MAX)[1].year == 9999
+    for outside in (sols.SOL_MIN - 1, sols.SOL_MAX + 1, -1e6, -900_000, 10**12):
+        with pytest.raises(InputError, match=r"outside the whole sols.*1972.*9999"):
+            sols.sol_to_utc(outside)
+        with pytest.raises(InputError, match=r"outside the whole sols"):
+            sols.sol_span_utc(outside)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: sols.format_lmst(float("nan")), "hours=nan"),
+        (lambda: sols.format_lmst(-5), "hours=-5"),
+        (lambda: sols.format_lmst(24.5), "hours=24.5"),
+        (lambda: sols.format_lmst(True), "hours=True"),  # type: ignore[arg-type]
+        (lambda: sols.format_lmst("13"), "hours='13'"),  # type: ignore[arg-type]
+        (lambda: sols.parse_lmst(True), "lmst=True"),
+        (lambda: sols.mars_sol_date(2e18), "not a date and time"),
+        (lambda: sols.mars_sol_date("/1"), "not a date and time"),
+        (lambda: sols.lmst_hours("2022-12-21", lon_e="77"), "lon_e='77'"),  # type: ignore[arg-type]
+        (lambda: sols.lmst_hours("2022-12-21", lon_e=True), "lon_e=True"),
+        (lambda: sols.SolTime(sol=1.5, lmst_hours=0.0), "whole sol"),  # type: ignore[arg-type]
+        (lambda: sols.SolTime(sol=653, lmst_hours=25.0), "lmst_hours=25.0"),
+    ],
+)
+def test_wrong_types_and_ranges_get_marsgeo_errors(call, match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=match):
+        call()
