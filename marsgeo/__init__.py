@@ -8,30 +8,97 @@
 
 from __future__ import annotations
 
-import platform
+import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
-from typing import TextIO
 
-from marsgeo import basemap, crs, errors, io, routing, sols
-from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
-from marsgeo.distance import (
-    distance_matrix,
-    geodesic_area_perimeter,
-    geodesic_distance_m,
-    nearest_neighbours,
-    pairwise_distances,
-    spacing_violations,
+# imported on first use (see __getattr__), so that `import marsgeo` is quick; mypy takes any
+# name TYPE_CHECKING as true
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    __version__: str
+    from marsgeo import basemap, crs, errors, io, routing, sols
+    from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
+    from marsgeo.distance import (
+        distance_matrix,
+        geodesic_area_perimeter,
+        geodesic_distance_m,
+        nearest_neighbours,
+        pairwise_distances,
+        spacing_violations,
+    )
+    from marsgeo.io import export
+    from marsgeo.jezero import jezero_features, read_outline
+    from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
+    from marsgeo.webmap import depot_map, save_map
+
+# Public names and the module each comes from. Nothing heavy (pandas, GDAL, folium) is loaded
+# by `import marsgeo` or `import marsgeo.<module>` of a light module: each name is imported
+# the first time it is used, so that the command line starts at once and a computation
+# module loads only what it needs.
+_LAZY = {
+    "load_depot": "marsgeo.depot",
+    "read_tubes": "marsgeo.depot",
+    "sources": "marsgeo.depot",
+    "validate_tubes": "marsgeo.depot",
+    "distance_matrix": "marsgeo.distance",
+    "geodesic_area_perimeter": "marsgeo.distance",
+    "geodesic_distance_m": "marsgeo.distance",
+    "nearest_neighbours": "marsgeo.distance",
+    "pairwise_distances": "marsgeo.distance",
+    "spacing_violations": "marsgeo.distance",
+    "export": "marsgeo.io",
+    "jezero_features": "marsgeo.jezero",
+    "read_outline": "marsgeo.jezero",
+    "HelicopterSpec": "marsgeo.routing",
+    "PickupPlan": "marsgeo.routing",
+    "plan_pickup": "marsgeo.routing",
+    "depot_map": "marsgeo.webmap",
+    "save_map": "marsgeo.webmap",
+}
+_SUBMODULES = (
+    "basemap",
+    "crs",
+    "depot",
+    "distance",
+    "errors",
+    "io",
+    "jezero",
+    "routing",
+    "sols",
+    "webmap",
 )
-from marsgeo.io import export
-from marsgeo.jezero import jezero_features, read_outline
-from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
-from marsgeo.webmap import depot_map, save_map
 
-try:
-    __version__ = version("marsgeo")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("marsgeo")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name or submodule on first use."""
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"marsgeo.{name}")
+    msg = f"module 'marsgeo' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    """List the public names, loaded or not."""
+    return sorted({*globals(), *__all__, *_SUBMODULES})
+
 
 __all__ = [
     "HelicopterSpec",
@@ -80,11 +147,14 @@ def versions() -> dict[str, str]:
     >>> versions()["IAU_2015 Mars CRSs"]
     'available'
     """
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
     import pyproj
     import rasterio
 
     info = {
-        "marsgeo": __version__,
+        "marsgeo": _version(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "PROJ": pyproj.proj_version_str,

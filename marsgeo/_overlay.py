@@ -5,6 +5,7 @@ Public names are re-exported by :mod:`marsgeo.basemap`.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -13,9 +14,18 @@ import pyproj
 import rasterio.errors
 from rasterio.io import MemoryFile
 
-from marsgeo._raster import Raster, reproject_raster
+from marsgeo._raster import (
+    Raster,
+    as_raster,
+    is_number,
+    pixel_bound,
+    real_number,
+    reproject_raster,
+)
 from marsgeo.crs import MARS_GEOGRAPHIC
-from marsgeo.errors import InputError
+from marsgeo.errors import InputError, raise_collected
+
+GRIDS = ("EPSG4326", "EPSG3857")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,31 @@ class PngOverlay:
     width: int
     height: int
 
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.png, bytes) or not self.png.startswith(b"\x89PNG"):
+            problems.append("png must be the bytes of a PNG image")
+        try:
+            (south, west), (north, east) = self.bounds
+            corners = [float(v) for v in (south, west, north, east) if is_number(v)]
+            good = len(corners) == 4 and all(math.isfinite(v) for v in corners)
+            good = good and -90 <= south < north <= 90 and west < east
+        except (TypeError, ValueError):
+            good = False
+        if not good:
+            problems.append(
+                f"bounds={self.bounds!r} must be ((south, west), (north, east)) in degrees"
+            )
+        if not isinstance(self.grid, str) or self.grid not in GRIDS:
+            problems.append(f"grid={self.grid!r} must be one of {list(GRIDS)}")
+        if not isinstance(self.attribution, str):
+            problems.append(f"attribution={self.attribution!r} must be text")
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name}={value!r} must be a whole number of pixels >= 1")
+        raise_collected(InputError, problems, what="PngOverlay")
+
 
 _MARS_MERCATOR = pyproj.CRS.from_proj4(
     "+proj=merc +R=3396190 +lon_0=0 +x_0=0 +y_0=0 +units=m +type=crs"
@@ -57,6 +92,7 @@ def render_png(
     color: tuple[int, int, int] | None = None,
     opacity: float = 1.0,
     attribution: str | None = None,
+    max_pixels: int | None = None,
 ) -> PngOverlay:
     """Render a raster to a PNG whose pixels line up exactly with a web map's grid.
 
@@ -77,21 +113,51 @@ def render_png(
         Alpha of drawn pixels, 0..1.
     attribution
         Credit for the layer; by default from the raster (synthetic rasters say so).
+    max_pixels
+        Refuse images of more pixels than this (default ``MAX_PIXELS``).
 
     Returns
     -------
     PngOverlay
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        A bad argument.
+    marsgeo.errors.TooLargeError
+        The image would hold more than ``max_pixels`` pixels.
     """
-    if grid not in ("EPSG4326", "EPSG3857"):
+    raster = as_raster(raster, name="raster")
+    if not isinstance(grid, str) or grid not in GRIDS:
         msg = f"grid={grid!r} must be 'EPSG4326' or 'EPSG3857' (the web map's Leaflet CRS)."
         raise InputError(msg)
-    if not 0.0 <= opacity <= 1.0:
-        msg = f"opacity={opacity!r} must be between 0 and 1."
+    opacity = real_number(opacity, name="opacity", fix="pass a number from 0 to 1", low=0, high=1)
+    fix = "pass a finite number in the raster's units, or None for its 2nd/98th percentile"
+    lo_set = None if vmin is None else real_number(vmin, name="vmin", fix=fix)
+    hi_set = None if vmax is None else real_number(vmax, name="vmax", fix=fix)
+    if lo_set is not None and hi_set is not None and not lo_set < hi_set:
+        msg = f"vmin={vmin!r} must be below vmax={vmax!r}; swap them or widen the range."
         raise InputError(msg)
+    if color is not None and not (
+        isinstance(color, (tuple, list))
+        and len(color) == 3
+        and all(
+            isinstance(c, int | np.integer) and not isinstance(c, bool) and 0 <= c <= 255
+            for c in color
+        )
+    ):
+        msg = f"color={color!r} must be (red, green, blue) with whole numbers 0..255, or None."
+        raise InputError(msg)
+    if attribution is not None and not isinstance(attribution, str):
+        msg = f"attribution={attribution!r} must be text, or None for the raster's own."
+        raise InputError(msg)
+    bound = pixel_bound(max_pixels)
     is_mask = raster.data.dtype == bool
     src = raster.with_data(raster.data.astype(np.float32)) if is_mask else raster
     target = MARS_GEOGRAPHIC if grid == "EPSG4326" else _MARS_MERCATOR
-    on_grid = reproject_raster(src, target, resampling="nearest" if is_mask else "bilinear")
+    on_grid = reproject_raster(
+        src, target, resampling="nearest" if is_mask else "bilinear", max_pixels=bound
+    )
     values = on_grid.data.astype(float)
     valid = np.isfinite(values)
     rgba = np.zeros((4, *values.shape), dtype=np.uint8)
@@ -104,8 +170,8 @@ def render_png(
         rgba[3][on] = alpha
     else:
         if valid.any():
-            lo = float(np.percentile(values[valid], 2)) if vmin is None else vmin
-            hi = float(np.percentile(values[valid], 98)) if vmax is None else vmax
+            lo = float(np.percentile(values[valid], 2)) if lo_set is None else lo_set
+            hi = float(np.percentile(values[valid], 98)) if hi_set is None else hi_set
         else:
             lo, hi = 0.0, 1.0
         span = hi - lo if hi > lo else 1.0

@@ -8,17 +8,21 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import numbers
 import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import xyzservices
 
 from marsgeo.errors import CatalogueError, InputError, raise_collected
 
 GRIDS = ("EPSG4326", "EPSG3857")
 KINDS = ("xyz", "wms")
+#: Deepest zoom level :func:`tile_index` serves (Leaflet's practical limit is far below).
+MAX_ZOOM = 30
 _REQUIRED = ("name", "title", "kind", "url", "attribution", "min_zoom", "max_zoom", "grid", "body")
 
 
@@ -150,7 +154,7 @@ def tile_index(lon: float, lat: float, zoom: int, *, grid: str = "EPSG4326") -> 
     lon, lat
         Planetocentric degrees, east longitude.
     zoom
-        Zoom level, >= 0.
+        Zoom level, 0 to :data:`MAX_ZOOM`.
     grid
         "EPSG4326" (geographic: level 0 is 2 x 1 tiles, as NASA Mars Trek) or "EPSG3857"
         (Web Mercator: level 0 is one tile, latitude limited to +-85.0511).
@@ -165,15 +169,27 @@ def tile_index(lon: float, lat: float, zoom: int, *, grid: str = "EPSG4326") -> 
     >>> tile_index(77.4082, 18.4528, 0)
     (1, 0)
     """
-    if grid not in GRIDS:
-        msg = f"grid={grid!r} is not one of {GRIDS}."
+    if not isinstance(grid, str) or grid not in GRIDS:
+        msg = f"grid={grid!r} is not one of {GRIDS}; pass one of them."
         raise InputError(msg)
-    if isinstance(zoom, bool) or not isinstance(zoom, int) or zoom < 0:
-        msg = f"zoom={zoom!r} must be a whole number >= 0."
+    if (
+        isinstance(zoom, (bool, np.bool_))
+        or not isinstance(zoom, numbers.Integral)
+        or not 0 <= zoom <= MAX_ZOOM
+    ):
+        msg = f"zoom={zoom!r} must be a whole number from 0 to {MAX_ZOOM}."
         raise InputError(msg)
-    if not (math.isfinite(lon) and math.isfinite(lat) and -90 <= lat <= 90):
-        msg = f"(lon, lat)=({lon!r}, {lat!r}) is not a position; pass finite degrees."
+    zoom = int(zoom)
+    numeric = all(
+        isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in (lon, lat)
+    )
+    if not (numeric and math.isfinite(lon) and math.isfinite(lat) and -90 <= lat <= 90):
+        msg = (
+            f"(lon, lat)=({lon!r}, {lat!r}) is not a position; pass finite degrees, longitude "
+            "first, latitude in -90..90."
+        )
         raise InputError(msg)
+    lon, lat = float(lon), float(lat)
     lon = (lon + 180.0) % 360.0 - 180.0
     if grid == "EPSG4326":
         n = 2**zoom

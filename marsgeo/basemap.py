@@ -13,7 +13,17 @@ Rasters
 Offline terrain
     :func:`synthetic_dtm` generates a deterministic, clearly labelled SYNTHETIC DTM around
     Three Forks, so the demo, docs and tests have terrain without downloads.
-    :func:`load_dtm` takes a real DTM instead with one argument.
+    :func:`load_dtm` takes a real DTM instead with one argument; elevations outside Mars's
+    range (:data:`MARS_LOWEST_ELEV_M` to :data:`MARS_HIGHEST_ELEV_M`) count as no data.
+
+Files and sizes
+    :func:`write_raster` keeps a raster's exact CRS in a GeoTIFF tag, so that every Mars CRS
+    it writes reads back with the same meaning (or it refuses to write). A GeoTIFF from
+    elsewhere whose keys cannot pin its CRS down (on the Mars ellipsoid: west-positive
+    longitudes, planetocentric latitudes) is refused unless ``crs=`` names it. Work that
+    would hold more than :data:`MAX_PIXELS` pixels in memory is refused with
+    :class:`~marsgeo.errors.TooLargeError` (pass ``max_pixels=`` to allow more); slope and
+    hillshade work in strips of rows.
 
 Tile providers
     :func:`tile_providers` / :func:`tile_provider` give NASA Mars Trek (HiRISE 25 cm and CTX
@@ -27,7 +37,10 @@ from __future__ import annotations
 from marsgeo._overlay import PngOverlay, render_png
 from marsgeo._raster import (
     COG_ENV,
+    COMPRESSIONS,
+    CRS_TAG,
     GDAL_CACHE_BYTES,
+    MAX_PIXELS,
     Raster,
     open_raster,
     read_raster,
@@ -36,6 +49,8 @@ from marsgeo._raster import (
     write_raster,
 )
 from marsgeo._terrain import (
+    MARS_HIGHEST_ELEV_M,
+    MARS_LOWEST_ELEV_M,
     SYNTHETIC_SEED,
     hazard_mask,
     hazard_polygons,
@@ -44,11 +59,17 @@ from marsgeo._terrain import (
     slope_deg,
     synthetic_dtm,
 )
-from marsgeo._tiles import tile_index, tile_provider, tile_providers
+from marsgeo._tiles import MAX_ZOOM, tile_index, tile_provider, tile_providers
 
 __all__ = [
     "COG_ENV",
+    "COMPRESSIONS",
+    "CRS_TAG",
     "GDAL_CACHE_BYTES",
+    "MARS_HIGHEST_ELEV_M",
+    "MARS_LOWEST_ELEV_M",
+    "MAX_PIXELS",
+    "MAX_ZOOM",
     "SYNTHETIC_SEED",
     "PngOverlay",
     "Raster",

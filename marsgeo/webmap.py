@@ -32,12 +32,15 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from marsgeo._atomic import atomic_target
 from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
-from marsgeo._validate import check_points, lonlat
-from marsgeo.crs import MARS_SPHERE_RADIUS_M, to_mars_geographic
-from marsgeo.errors import InputError
+from marsgeo._validate import lonlat
+from marsgeo.crs import MARS_SPHERE_RADIUS_M, mean_lonlat, require_mars_crs, to_mars_geographic
+from marsgeo.depot import validate_tubes
+from marsgeo.errors import CoordinateError, InputError, raise_collected
+from marsgeo.io import check_output
 
 __all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
 
@@ -240,6 +243,89 @@ def _polygon_items(gdf: Any, **style: Any) -> list[dict[str, Any]]:
     return items
 
 
+# --- argument checks ---------------
+
+#: Extensions :func:`save_map` writes (a page under another name would not open as one).
+HTML_EXTENSIONS = (".html", ".htm")
+_POLYGONS = ("Polygon", "MultiPolygon")
+_PLACE_KINDS = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+
+
+def _is_flag(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _flag_problems(**flags: Any) -> list[str]:
+    """Problems with arguments that must be True or False (or None, if the name ends in _)."""
+    problems = []
+    for key, value in flags.items():
+        name, optional = key.rstrip("_"), key.endswith("_")
+        if _is_flag(value) or (optional and value is None):
+            continue
+        allowed = "True, False or None" if optional else "True or False"
+        problems.append(f"{name}={value!r} must be {allowed}")
+    return problems
+
+
+def _row_ids(index: pd.Index, mask: Any, limit: int = 5) -> str:
+    ids = [repr(v.item() if hasattr(v, "item") else v) for v in index[np.asarray(mask)][:limit]]
+    more = int(np.count_nonzero(mask)) - len(ids)
+    return ", ".join(ids) + (f" and {more} more" if more > 0 else "")
+
+
+def _check_shapes(obj: Any, *, name: str, kinds: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Return ``obj`` as a GeoDataFrame in Mars longitude/latitude, every row drawable.
+
+    Refused, naming the rows: missing or empty geometries, geometry types other than
+    ``kinds``, NaN or infinite coordinates, latitudes outside -90..90.
+    """
+    if isinstance(obj, gpd.GeoSeries):
+        obj = gpd.GeoDataFrame(geometry=obj)
+    if not isinstance(obj, gpd.GeoDataFrame):
+        msg = (
+            f"{name} must be a GeoDataFrame (or GeoSeries) of {' / '.join(kinds)} in a Mars "
+            f"CRS, got {type(obj).__name__}; build one with geopandas.GeoDataFrame(geometry="
+            "[...], crs=marsgeo.crs.MARS_GEOGRAPHIC)."
+        )
+        raise InputError(msg)
+    if obj._geometry_column_name not in obj.columns:
+        msg = f"{name} has no active geometry column; set one with {name}.set_geometry(column)."
+        raise InputError(msg)
+    require_mars_crs(obj, name=name)
+    geoms = np.asarray(obj.geometry.values, dtype=object)
+    problems = []
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        problems.append(f"rows {_row_ids(obj.index, missing)} have no geometry; drop them")
+    kind = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
+    wrong = ~missing & ~np.isin(kind, kinds)
+    if wrong.any():
+        found = sorted(set(kind[wrong]))
+        problems.append(
+            f"rows {_row_ids(obj.index, wrong)} are {', '.join(found)}; pass {' / '.join(kinds)}"
+        )
+    raise_collected(InputError, problems, what=name)
+    mars = to_mars_geographic(obj)
+    xy, where = shapely.get_coordinates(
+        np.asarray(mars.geometry.values, dtype=object), return_index=True
+    )
+    bad = np.zeros(len(mars), dtype=bool)
+    bad[where[~np.isfinite(xy).all(axis=1)]] = True
+    if bad.any():
+        problems.append(
+            f"rows {_row_ids(obj.index, bad)} have NaN or infinite coordinates; fix or drop them"
+        )
+    far = np.zeros(len(mars), dtype=bool)
+    far[where[np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 1]) > 90.0)]] = True
+    if far.any():
+        problems.append(
+            f"rows {_row_ids(obj.index, far)} have latitudes outside -90..90; check that "
+            "longitude comes first (x=lon, y=lat)"
+        )
+    raise_collected(CoordinateError, problems, what=name)
+    return mars
+
+
 # --- the map ---------------
 
 
@@ -263,6 +349,9 @@ def _grid_of(basemap: Any) -> tuple[str, Any]:
     for key in ("min_zoom", "max_zoom"):
         if not isinstance(prov.get(key), int) or not 0 <= prov[key] <= 30:
             problems.append(f"{key}={prov.get(key)!r} must be a whole number 0..30")
+    for key in ("title", "attribution"):
+        if not isinstance(prov.get(key), str) or not prov[key].strip():
+            problems.append(f"{key}={prov.get(key)!r} must be a non-empty text")
     if problems:
         msg = f"basemap provider {prov.get('name')!r}: " + "; ".join(problems) + "."
         raise InputError(msg)
@@ -348,17 +437,50 @@ def depot_map(
     -------
     folium.Map
         Save it with :func:`save_map` (``offline=True`` for a self-contained page).
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        An argument of the wrong type (``plan`` not a PickupPlan, a flag not True or False,
+        ``places`` / ``no_fly`` / ``hazard`` not geodata), rows without geometry or of a
+        geometry type that cannot be drawn there, an unknown basemap or terrain; every
+        problem with the simple arguments is listed at once.
+    marsgeo.errors.CoordinateError
+        Rows with NaN or infinite coordinates, or latitudes outside -90..90 (named).
+    marsgeo.errors.CRSError
+        Geodata without a Mars CRS.
     """
     from marsgeo import distance
+    from marsgeo.routing import PickupPlan
 
+    problems = _flag_problems(nearest=nearest, pairwise_=pairwise, timeline=timeline)
     if not isinstance(title, str):
-        msg = f"title must be text, got {type(title).__name__}; pass e.g. title='Three Forks'."
-        raise InputError(msg)
-    checked = check_points(tubes, name="tubes")
+        problems.append(f"title must be text, got {type(title).__name__}; pass e.g. 'Three Forks'")
+    if plan is not None and not isinstance(plan, PickupPlan):
+        problems.append(
+            f"plan must be a marsgeo.PickupPlan (from marsgeo.plan_pickup) or None, got "
+            f"{type(plan).__name__}"
+        )
+    if not (places is None or isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries))) and not (
+        isinstance(places, str) and places == "jezero"
+    ):
+        problems.append(
+            f"places must be 'jezero', a GeoDataFrame in a Mars CRS, or None, got {places!r}"
+        )
+    raise_collected(InputError, problems, what="depot_map")
+    # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
+    checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        places = _check_shapes(places, name="places", kinds=_PLACE_KINDS)
+    if no_fly is not None:
+        no_fly = _check_shapes(no_fly, name="no_fly", kinds=_POLYGONS)
+    if hazard is not None:
+        hazard = _hazard_gdf(hazard)
     grid, prov = _grid_of(basemap)
     lon, lat = lonlat(checked)
+    centre_lon, centre_lat = mean_lonlat(lon, lat)
     m = folium.Map(
-        location=[float(np.mean(lat)), float(np.mean(lon))],
+        location=[centre_lat, centre_lon],
         zoom_start=19,
         crs=grid,
         tiles=None,
@@ -366,7 +488,6 @@ def depot_map(
         max_zoom=23,
         min_zoom=1,
     )
-    # only Leaflet: nothing that cannot be inlined offline, no Earth-only plugins
     # folium loads nothing: marsgeo's set-up loads Leaflet alone (CDN with SRI, or inline)
     m.default_js = []
     m.default_css = []
@@ -398,7 +519,7 @@ def depot_map(
             )
         )
     if hazard is not None:
-        haz = _hazard_gdf(hazard)
+        haz = hazard
         synth = "synthetic" in haz.columns and bool(haz["synthetic"].any())
         label = "hazard (SYNTHETIC terrain)" if synth else "hazard"
         obstacles.append(("Hazards", _polygon_items(haz, color="#e53935", label=label)))
@@ -466,9 +587,11 @@ def _hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
     if isinstance(hazard, Raster):
         return hazard_areas(hazard)
     if isinstance(hazard, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        out = to_mars_geographic(hazard)
-        return out if isinstance(out, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=out)
-    msg = "hazard must be polygons (GeoDataFrame in a Mars CRS) or a marsgeo Raster."
+        return _check_shapes(hazard, name="hazard", kinds=_POLYGONS)
+    msg = (
+        f"hazard must be polygons (GeoDataFrame in a Mars CRS) or a marsgeo Raster, got "
+        f"{type(hazard).__name__}."
+    )
     raise InputError(msg)
 
 
@@ -659,7 +782,8 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
     m
         A map from :func:`depot_map`.
     path
-        The HTML file to write; its folder must exist.
+        The HTML file to write, ending in ``.html`` or ``.htm``; its folder must exist. A
+        symbolic link is written through (the file it points to is replaced).
     offline
         Inline Leaflet (script, styles and images, from the ``xstatic-leaflet`` package) so
         that the page needs no network. It then makes no request at all when it loads, pans or
@@ -670,10 +794,22 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
     Returns
     -------
     pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a folium map, ``path`` is not a file path ending in ``.html`` or
+        ``.htm``, ``offline`` is not True or False, or an offline page would load a file.
+    marsgeo.errors.DataFileError
+        The file cannot be written: the folder does not exist, no permission, a read-only
+        file system, a full disk (the message names the path and a fix).
     """
+    problems = _flag_problems(offline=offline)
     if not isinstance(m, folium.Map):
-        msg = f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}."
-        raise InputError(msg)
+        problems.append(f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}")
+    raise_collected(InputError, problems, what="save_map")
+    target = check_output(path, extensions=HTML_EXTENSIONS)
     page = m.get_root().render(**{OFFLINE: bool(offline)})
     if offline:
         left = re.findall(r'<(?:script[^>]+src|link[^>]+href)=["\']?(https?://[^"\' >]+)', page)
@@ -684,6 +820,6 @@ def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
                 "folium plugins that load from a CDN."
             )
             raise InputError(msg)
-    with atomic_target(path, example="depot.html") as tmp:
+    with atomic_target(target, example="depot.html") as tmp:
         tmp.write_text(page, encoding="utf-8")
-    return Path(path)
+    return target

@@ -1,4 +1,4 @@
-"""Small GeoTIFFs written by the tests, and a loopback HTTP server that counts range requests."""
+"""Small (or sparse) GeoTIFFs written by the tests, and a loopback HTTP server counting ranges."""
 
 from __future__ import annotations
 
@@ -40,6 +40,52 @@ def write_tif(
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
     return path
+
+
+def sparse_tif(
+    path: Path,
+    width: int,
+    height: int,
+    transform: Affine,
+    crs: Any,
+    *,
+    block: int = 1024,
+    nodata: float = -3.4e38,
+) -> Path:
+    """A float32 GeoTIFF whose header says ``width x height`` px, with no block written.
+
+    GDAL keeps unwritten blocks sparse (they read as ``nodata``), so the file holds only its
+    header and tile index: a huge raster for the price of a small file.
+    """
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float32",
+        tiled=True,
+        blockxsize=block,
+        blockysize=block,
+        sparse_ok=True,
+        bigtiff="YES",
+        nodata=nodata,
+        crs=RioCRS.from_wkt(crs.to_wkt()),
+        transform=transform,
+    ):
+        pass
+    return path
+
+
+def overwrite_block(path: Path, row: int, col: int, payload: bytes) -> None:
+    """Overwrite the stored bytes of one block of band 1 with ``payload`` repeated."""
+    with rasterio.open(path) as ds:
+        offset = int(ds.get_tag_item(f"BLOCK_OFFSET_{col}_{row}", "TIFF", bidx=1))
+        size = int(ds.get_tag_item(f"BLOCK_SIZE_{col}_{row}", "TIFF", bidx=1))
+    raw = bytearray(path.read_bytes())
+    raw[offset : offset + size] = (payload * (size // len(payload) + 1))[:size]
+    path.write_bytes(bytes(raw))
 
 
 class RangeServer(http.server.ThreadingHTTPServer):

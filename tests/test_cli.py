@@ -195,8 +195,6 @@ def test_plan_geojson_legs_within_range() -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["plan", "--helicopters", "0"], ["helicopters=0"]),
-        (["plan", "--range", "-5"], ["range_m=-5.0", "> 0"]),
         (["plan", "--lander", "77.6,18.45", "--max-relays", "0"], ["out of reach", "range"]),
         (["map", "--basemap", "hirse"], ["Did you mean 'trek-hirise'"]),
         (["map", "--output", "x.gpkg"], ["--html"]),
@@ -324,3 +322,260 @@ def test_huge_values_are_not_echoed_whole(
     assert exit_.value.code == 2
     assert len(capsys.readouterr().err) < 2000
     assert not (tmp_path / "m.html").exists()
+
+
+# --- usage errors: one line, with the fix -------------------------------------------------------
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(list(args), stdout=io.StringIO(), stderr=io.StringIO())
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == "" and len(lines) == 1, captured.err
+    prog = "marsgeo" if args[0] == "fly" else f"marsgeo {args[0]}"
+    assert lines[0].startswith(f"{prog}: error: ")
+    assert lines[0].endswith(f"(see {prog} --help)")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["plan", "--helicopters", "1000000000"], ["--helicopters", "from 1 to 50"]),
+        (["plan", "--helicopters", "0"], ["--helicopters", "from 1 to 50"]),
+        (["plan", "--helicopters", "1.5"], ["'1.5' is not a whole number"]),
+        (["plan", "--max-relays", "1000000", "--range", "1"], ["--max-relays", "from 0 to 20"]),
+        (["plan", "--max-relays", "-1"], ["--max-relays", "from 0 to 20"]),
+        (["plan", "--flights-per-sol", "0"], ["--flights-per-sol", "from 1 to 10"]),
+        (["plan", "--range", "-5"], ["--range", "> 0 and <= 100000"]),
+        (["plan", "--range", "nan"], ["--range", "> 0"]),
+        (["plan", "--range", "1e309"], ["--range", "> 0"]),
+        (["plan", "--range", "far"], ["'far' is not a number of metres"]),
+        (["plan", "--lander", "-102.59,-18.45"], ["--lander=-102.59,-18.45", "needs '='"]),
+        (["map", "--lander", "-102,-18"], ["--lander=-102.59,-18.45", "needs '='"]),
+        (["plan", "--lander=77.4,95"], ["latitude in -90..90"]),
+        (["plan", "--lander=nan,18"], ["not a position on Mars"]),
+        (["map", "--helicopters", "-1"], ["--helicopters", "from 0 to 50"]),
+        (["distances", "--kind", "ring"], ["invalid choice: 'ring'"]),
+        (["fly"], ["invalid choice: 'fly'"]),
+    ],
+)
+def test_usage_errors_are_one_line_naming_the_fix(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    words: list[str],
+) -> None:
+    def not_reached(*a: object, **k: object) -> None:
+        raise AssertionError("a bad argument must be refused before any planning")
+
+    monkeypatch.setattr(marsgeo, "plan_pickup", not_reached)
+    line = usage_error(capsys, *args)
+    for word in words:
+        assert word in line
+
+
+@pytest.mark.parametrize("command", ["plan", "map"])
+def test_help_says_how_to_pass_a_negative_longitude_and_the_bounds(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--lander=-102.59,-18.45" in text
+    assert "1 to 50" in text if command == "plan" else "0 to 50" in text
+    if command == "plan":
+        assert "0 to 20" in text and "1 to 10" in text and "up to 100000" in text
+
+
+# --- every failure is one line and exit code 1 ---------------------------------------------------
+
+
+def test_every_kind_of_failure_is_exit_1_and_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import pyogrio.errors
+
+    from marsgeo import errors
+
+    failures: list[BaseException] = [
+        errors.MarsGeoError("data: 2 problems\n  - one\n  - two"),
+        errors.TooLargeError("a 100000 x 100000 matrix needs 80 GB; use --kind nearest"),
+        errors.DataFileError("path='x' cannot be read"),
+        OSError(errno.ENOSPC, "No space left on device", "/tmp/x.csv"),
+        PermissionError(errno.EACCES, "Permission denied", "/srv/x.csv"),
+        MemoryError(),
+        pyogrio.errors.DataSourceError("x.gpkg: not recognized as a supported file format"),
+    ]
+    seen = []
+    for failure in failures:
+
+        def fail(*a: object, failure: BaseException = failure, **k: object) -> None:
+            raise failure
+
+        monkeypatch.setattr(marsgeo, "distance_matrix", fail)
+        code, out, err = run("distances", "--kind", "matrix")
+        seen.append((type(failure).__name__, code, err))
+        lines = err.splitlines()
+        assert code == 1 and out == "" and len(lines) == 1, seen[-1]
+        assert lines[0].startswith("marsgeo distances: error: "), seen[-1]
+    assert "one - two" in seen[0][2] and "No space left on device" in seen[3][2]
+    assert "not enough memory" in seen[5][2] and "not recognized" in seen[6][2]
+
+
+def test_the_cli_never_exits_3_on_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "empty.tif").write_bytes(b"")
+    noise = bytes(range(256)) * 40
+    for name in ("binary.csv", "binary.gpkg", "binary.geojson", "binary.tif"):
+        (tmp_path / name).write_bytes(noise)
+    (tmp_path / "text.tif").write_text("elevation\n1 2 3\n")
+    (tmp_path / "garbage.csv").write_text("a;b\n1;2\n")
+    (tmp_path / "huge.csv").write_text("tube_id,lon,lat\n1,77.4,18.45\n2," + "9" * 5000 + ",18\n")
+    (tmp_path / "nan.csv").write_text("tube_id,lon,lat\n1,nan,18.45\n2,77.4,inf\n")
+    (tmp_path / "good.csv").write_text("tube_id,lon,lat\na,77.40,18.45\nb,77.40,18.4501\n")
+    dtm = marsgeo.basemap.synthetic_dtm(size_m=400, resolution_m=2)
+    data = marsgeo.basemap.write_raster(dtm, tmp_path / "dtm.tif").read_bytes()
+    (tmp_path / "cut.tif").write_bytes(data[: len(data) // 2])
+
+    catalogues = [
+        "missing.csv",
+        "folder",
+        "empty.csv",
+        "binary.csv",
+        "binary.gpkg",
+        "binary.geojson",
+        "garbage.csv",
+        "huge.csv",
+        "nan.csv",
+        "a-file/x.csv",
+        "",
+    ]
+    outputs = ["no/such/folder/x.csv", "folder", "x.kml", "x", "a-file/x.csv", ""]
+    rasters = ["missing.tif", "folder", "empty.tif", "binary.tif", "text.tif", "cut.tif"]
+    lander = "--lander=77.4096,18.4524"
+    quick_map = ["--basemap", "none", "--terrain", "none", "--helicopters", "0"]
+    cases: list[list[str]] = [["info", "--format", "csv"], ["distances", "--kind", "ring"]]
+    for command in ("tubes", "distances", "plan", "map"):
+        extra = [lander] if command == "plan" else quick_map if command == "map" else []
+        cases += [[command, *extra, "--catalogue", c] for c in catalogues]
+        cases += [[command, *extra, "--catalogue", "good.csv", "--crs", c] for c in ("x", "")]
+        cases += [[command, *extra, "--format", "xml"]]
+        if command != "map":
+            cases += [[command, *extra, "--output", o] for o in outputs]
+    cases += [["distances", "--kind", "matrix", "--output", "m.gpkg"]]
+    for option, values in (
+        ("--helicopters", ["0", "-1", "1000000000", "two", "1e3"]),
+        ("--range", ["0", "-5", "nan", "inf", "1e309", "far"]),
+        ("--max-relays", ["-1", "1000000"]),
+        ("--flights-per-sol", ["0", "100000"]),
+        ("--lander", ["abc", "1,2,3", "0,95", "nan,0", "-102,-18"]),
+    ):
+        cases += [["plan", *([] if option == "--lander" else [lander]), option, v] for v in values]
+    cases += [["plan", lander, "--dtm", r] for r in rasters]
+    cases += [["map", *quick_map[:2], "--terrain", r, "--helicopters", "0"] for r in rasters]
+    cases += [["map", *quick_map, "--html", h] for h in [*outputs, "x.txt"]]
+    cases += [["map", *quick_map, "--basemap", b] for b in ("hirse", "", "x" * 10_000)]
+    cases += [["map", *quick_map, "--output", "x.gpkg"], ["map", "--helicopters", "1000000000"]]
+
+    bad = []
+    for args in cases:
+        out, err = io.StringIO(), io.StringIO()
+        capsys.readouterr()
+        try:
+            code = main(args, stdout=out, stderr=err)
+        except SystemExit as exit_:
+            code = exit_.code  # type: ignore[assignment]
+        captured = capsys.readouterr()
+        lines = (err.getvalue() + captured.err).splitlines()
+        if (
+            code not in (1, 2)
+            or len(lines) != 1
+            or not lines[0].startswith(f"marsgeo {args[0]}: error: ")
+            or out.getvalue()
+            or captured.out
+        ):
+            bad.append((args, code, lines[:3]))
+    assert not bad, "\n".join(map(repr, bad))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            "folder",
+            "a-file",
+            "empty.csv",
+            "empty.tif",
+            "binary.csv",
+            "binary.gpkg",
+            "binary.geojson",
+            "binary.tif",
+            "text.tif",
+            "garbage.csv",
+            "huge.csv",
+            "nan.csv",
+            "good.csv",
+            "dtm.tif",
+            "cut.tif",
+        ]
+    )  # nothing written, nothing half-written
+
+
+# --- what machine-readable output holds ------------------------------------------------------
+
+
+def test_csv_and_json_keep_every_digit_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    depot = marsgeo.load_depot()
+    when = pd.Timestamp("2022-12-21T17:15:36.123456Z")
+    depot["dropped_utc"] = [when, pd.NaT, *depot["dropped_utc"].iloc[2:]]
+    monkeypatch.setattr(marsgeo, "load_depot", lambda: depot)
+    code, out, _ = run("tubes", "--format", "csv")
+    assert code == 0
+    back = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert back["dropped_utc"].tolist()[:2] == ["2022-12-21T17:15:36.123456+00:00", ""]
+    code, out, _ = run("tubes", "--format", "json")
+    records = json.loads(out)
+    assert [r["dropped_utc"] for r in records[:2]] == ["2022-12-21T17:15:36.123456+00:00", None]
+    assert [r["lon"] for r in records] == depot["lon"].tolist()  # every digit of the numbers
+
+
+def test_json_output_refuses_infinity_naming_the_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nearest(tubes: object) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"nearest_tube_id": [2, 1], "distance_m": [float("inf"), 3.5]},
+            index=pd.Index([1, 2], name="tube_id"),
+        )
+
+    monkeypatch.setattr(marsgeo, "nearest_neighbours", nearest)
+    code, out, err = run("distances", "--format", "json")
+    assert code == 1 and out == ""
+    assert "column 'distance_m' has infinite values in rows 1" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_an_index_that_repeats_a_column_is_written_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    depot = marsgeo.load_depot()
+    both = depot.assign(tube_id=depot.index)  # as some GeoPackage readers return it
+    monkeypatch.setattr(marsgeo, "load_depot", lambda: both)
+    for fmt in ("csv", "json", "table"):
+        code, out, err = run("tubes", "--format", fmt)
+        assert code == 0 and err == "", err
+        assert out.count("tube_id") == (10 if fmt == "json" else 1)
+
+
+def test_a_catalogue_with_several_layers_needs_layer(tmp_path: Path) -> None:
+    path = tmp_path / "two.gpkg"
+    tubes = marsgeo.load_depot()[["name", "geometry"]]
+    tubes.to_file(path, layer="tubes")
+    tubes.iloc[:3].to_file(path, layer="first_three")
+    code, _, err = run("tubes", "--catalogue", str(path))
+    assert code == 1 and "--layer" in err and "first_three" in err
+    code, out, _ = run(
+        "tubes", "--catalogue", str(path), "--layer", "first_three", "--format", "csv"
+    )
+    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 3

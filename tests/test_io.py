@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
+import re
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -183,10 +190,270 @@ def test_a_failed_write_leaves_no_temporary_file_and_the_target_untouched(tmp_pa
     target.write_text("old")
     target.chmod(0o640)
     with pytest.raises(RuntimeError, match="disk full"), atomic_target(target) as tmp:
-        assert tmp.parent == tmp_path and tmp != target
+        assert tmp.parent.parent == tmp_path and tmp != target
         tmp.write_text("half a page")
         raise RuntimeError("disk full")
     assert [p.name for p in tmp_path.iterdir()] == ["depot.html"]
     assert target.read_text() == "old"
     if os.name == "posix":
         assert mode_of(target) == 0o640
+
+
+# --- the file system refuses: DataFileError naming the path and a fix -----------------------
+
+
+def test_a_path_through_a_file_is_a_data_file_error(tmp_path: Path) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("a file")
+    for write in (write_csv, write_geojson, write_html, write_geotiff):
+        with pytest.raises(DataFileError, match="is a file, not a folder") as info:
+            write(afile / "out" / "x.csv")
+        assert str(afile) in str(info.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "disk is full"),
+        (errno.EROFS, "read-only"),
+        (errno.EACCES, "permission denied"),
+        (errno.EDQUOT, "quota"),
+        (errno.EIO, "input/output"),
+    ],
+)
+@pytest.mark.parametrize("name", ["depot.csv", "depot.geojson", "depot.gpkg", "depot.html"])
+def test_system_errors_while_writing_name_the_path_and_a_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str, name: str
+) -> None:
+    # the rename is where a full or read-only disk, or a permission, shows last
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(code, os.strerror(code), str(dst))
+
+    target = tmp_path / name
+    target.write_text("old")
+    monkeypatch.setattr(os, "replace", refuse)
+    write = write_html if name.endswith(".html") else write_csv
+    with pytest.raises(DataFileError) as info:
+        write(target)
+    message = str(info.value)
+    assert f"path={str(target)!r} cannot be written" in message
+    assert os.strerror(code) in message and words in message
+    assert info.value.errno == code  # still an OSError with its errno, for callers that look
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_driver_errors_while_writing_are_data_file_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyogrio.errors
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise pyogrio.errors.DataSourceError("sqlite3_exec(COMMIT) failed: disk I/O error")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", fail)
+    with pytest.raises(DataFileError, match=r"disk I/O error.*check that its folder") as info:
+        marsgeo.export(marsgeo.load_depot(), tmp_path / "t.gpkg")
+    assert "t.gpkg" in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- temporary files, durability, links ---------------------------------------------------------
+
+# a writer that stops (as if killed) while it writes; it then waits for "go" on stdin
+HALF_WRITER = """
+import sys, time
+from pathlib import Path
+from marsgeo._atomic import atomic_target
+with atomic_target(sys.argv[1]) as tmp:
+    tmp.write_text("half a file")
+    Path(str(tmp) + "-journal").write_text("SQLite journal")
+    print("writing", flush=True)
+    sys.stdin.readline()
+    tmp.write_text(sys.argv[2])
+"""
+
+
+def half_writer(target: Path, content: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HALF_WRITER, str(target), content],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "writing\n"
+    return proc
+
+
+@pytest.mark.skipif(os.name != "posix", reason="advisory locks")
+def test_leftovers_of_killed_writers_are_removed_and_running_writers_kept(tmp_path: Path) -> None:
+    target = tmp_path / "depot.csv"
+    for _ in range(2):  # killed mid-write, twice
+        killed = half_writer(target, "never")
+        killed.kill()
+        killed.communicate()
+    leftovers = sorted(p.name for p in tmp_path.iterdir())
+    assert leftovers and all(name.startswith(".depot.") for name in leftovers)
+    running = half_writer(target, "from the running writer")
+    before = {p.name for p in tmp_path.iterdir()}
+    marsgeo.export(marsgeo.load_depot(), target)  # the next write to the same target
+    after = {p.name for p in tmp_path.iterdir()}
+    assert after == (before - set(leftovers)) | {"depot.csv"}  # only the running one is left
+    assert not after & set(leftovers)
+    running.communicate("go\n", timeout=60)
+    assert running.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["depot.csv"]
+    assert target.read_text() == "from the running writer"
+
+
+def test_leftovers_of_other_targets_and_other_programs_are_kept(tmp_path: Path) -> None:
+    old = time.time() - 3600
+    kept = [".other.abcd1234.part.csv", ".depot.csv.abcd1234.tmp", "depot.csv.part", ".depot.x"]
+    for name in kept:
+        (tmp_path / name).write_text("not marsgeo's, or not this target's")
+        os.utime(tmp_path / name, (old, old))
+    stale = [".depot.abcd1234.part.csv", ".depot.abcd1234.part.csv-journal"]
+    for name in stale:  # what earlier versions left beside the target
+        (tmp_path / name).write_text("stale")
+        os.utime(tmp_path / name, (old, old))
+    marsgeo.export(marsgeo.load_depot(), tmp_path / "depot.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, "depot.csv"])
+
+
+def test_the_file_then_its_folder_reach_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    target = marsgeo.export(marsgeo.load_depot(), tmp_path / "depot.geojson")
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["fsync", "replace", "fsync"]
+    assert events[0][1].endswith("/depot.geojson") and events[0][1] != str(target)
+    assert events[1][1] == str(target) and events[2][1] == str(tmp_path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_symbolic_link_is_written_through(tmp_path: Path, name: str) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    real = runs / name
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / f"latest{Path(name).suffix}"
+    link.symlink_to(Path("runs") / name)
+    WRITERS[name](link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_bytes() != b"old" and mode_of(real) == 0o640
+    assert sorted(p.name for p in runs.iterdir()) == [name]
+
+
+# --- what text formats hold ---------------------------------------------------------------------
+
+
+def test_geojson_refuses_infinity_naming_the_column(tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot()
+    tubes["margin_m"] = 1.0
+    tubes.loc[[3, 7], "margin_m"] = [math.inf, -math.inf]
+    with pytest.raises(InputError, match=r"column 'margin_m' has infinite values in rows 3, 7"):
+        marsgeo.export(tubes, tmp_path / "t.geojson")
+    with pytest.raises(InputError, match="RFC 8259"):
+        marsgeo.io.geojson_text(tubes)
+    assert list(tmp_path.iterdir()) == []
+    # CSV keeps infinity; a missing number is null in GeoJSON
+    back = pd.read_csv(marsgeo.export(tubes, tmp_path / "t.csv"))
+    assert back["margin_m"].tolist()[2:7] == [math.inf, 1.0, 1.0, 1.0, -math.inf]
+    tubes.loc[[3, 7], "margin_m"] = math.nan
+    doc = json.loads(marsgeo.export(tubes, tmp_path / "t.geojson").read_text())
+    assert [f["properties"]["margin_m"] for f in doc["features"]][2:7] == [None, 1, 1, 1, None]
+
+
+def test_geojson_refuses_non_finite_coordinates(tmp_path: Path) -> None:
+    from shapely.geometry import Point
+
+    tubes = marsgeo.load_depot()
+    tubes.loc[5, "geometry"] = Point(math.nan, 18.45)
+    with pytest.raises(InputError, match="rows 5 have NaN or infinite coordinates"):
+        marsgeo.export(tubes, tmp_path / "t.geojson")
+
+
+def test_text_formats_keep_microseconds_and_missing_times(tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot()
+    when = pd.Timestamp("2022-12-21T17:15:36.123456Z")
+    tubes["dropped_utc"] = [when, pd.NaT, *tubes["dropped_utc"].iloc[2:]]
+    csv = pd.read_csv(marsgeo.export(tubes, tmp_path / "t.csv"), keep_default_na=False)
+    assert csv["dropped_utc"].tolist()[:2] == ["2022-12-21T17:15:36.123456+00:00", ""]
+    doc = json.loads(marsgeo.export(tubes, tmp_path / "t.geojson").read_text())
+    times = [f["properties"]["dropped_utc"] for f in doc["features"]]
+    assert times[:2] == ["2022-12-21T17:15:36.123456+00:00", None]
+    assert pd.Timestamp(times[0]) == when
+
+
+def test_csv_tells_empty_text_from_missing(tmp_path: Path) -> None:
+    # RFC 4180: an empty text is a quoted empty field, a missing value an empty field
+    table = pd.DataFrame({"tube_id": [1, 2, 3], "note": ["", None, 'say "hi", twice']})
+    path = marsgeo.export(table.set_index("tube_id"), tmp_path / "notes.csv")
+    assert path.read_text(encoding="utf-8") == 'tube_id,note\n1,""\n2,\n3,"say ""hi"", twice"\n'
+    tubes = marsgeo.load_depot()
+    tubes["notes"] = ["", None, *tubes["notes"].iloc[2:]]
+    lines = marsgeo.export(tubes, tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",notes,geometry_wkt")
+    assert lines[1].endswith(',"",POINT (77.40775321 18.45263041)')
+    assert re.search(r"[^,],,POINT \(", lines[2])
+    assert tubes["notes"].iloc[0] == ""  # the input is untouched
+
+
+# --- arguments ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"path": None}, InputError, "path=None is not a file path"),
+        ({"path": b"t.csv"}, InputError, "is not a file path"),
+        ({"path": 42}, InputError, "path=42 is not a file path"),
+        ({"path": ""}, InputError, "is empty"),
+        ({"path": "t\0.csv"}, InputError, "NUL"),
+        ({"path": "{tmp}/out/"}, InputError, "names a folder"),
+        ({"path": "{tmp}/t.csv", "layer": 5}, InputError, "layer=5"),
+        ({"path": "{tmp}/t.gpkg", "layer": ""}, InputError, "layer=''"),
+        ({"path": "{tmp}/t.csv", "layer": "tubes"}, InputError, "GeoPackage only"),
+        ({"path": "{tmp}/t", "layer": None}, InputError, "no extension"),
+    ],
+)
+def test_export_refuses_bad_arguments(
+    tmp_path: Path, kwargs: dict[str, Any], error: type[Exception], words: str
+) -> None:
+    if isinstance(kwargs["path"], str):
+        kwargs["path"] = kwargs["path"].format(tmp=tmp_path)
+    with pytest.raises(error, match=re.escape(words)):
+        marsgeo.export(marsgeo.load_depot(), **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_refuses_a_geodataframe_without_active_geometry(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(pd.DataFrame(marsgeo.load_depot().drop(columns="geometry")))
+    with pytest.raises(InputError, match="without an active geometry column"):
+        marsgeo.export(frame, tmp_path / "t.gpkg")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_special_file_is_not_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "stream.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(DataFileError, match="is a special file"):
+        marsgeo.export(marsgeo.load_depot(), pipe)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["stream.csv"]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 import marsgeo
@@ -362,3 +364,138 @@ def test_popups_carry_each_fact_with_its_confidence_and_method(page: str) -> Non
     assert '["collected","sol 586, 2022-10-14 (approximate)"]' in page
     atsa = page.split('"name":"Atsá"')[1].split('"cls":"marsgeo-tube"')[0]
     assert '["collected date from","Mars24 conversion of sol 374' in atsa
+
+
+# --- arguments are checked, whatever their type ------------------------------------------------
+
+
+def _polygons(*rings: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    import numpy as np
+    from shapely.geometry import Polygon
+
+    with np.errstate(invalid="ignore"):  # shapely notes the NaN as it builds the ring
+        shapes = [Polygon(r) for r in rings]
+    return gpd.GeoDataFrame(
+        {"reason": [f"zone {k}" for k in range(len(rings))]},
+        geometry=shapes,
+        crs=marsgeo.crs.MARS_GEOGRAPHIC,
+        index=pd.Index([f"z{k}" for k in range(len(rings))], name="zone"),
+    )
+
+
+SQUARE = [(77.4070, 18.4530), (77.4072, 18.4530), (77.4072, 18.4532), (77.4070, 18.4532)]
+NAN_SQUARE = [(77.4070, 18.4530), (math.nan, 18.4530), (77.4072, 18.4532), (77.4070, 18.4532)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"plan": "x"}, ["plan must be a marsgeo.PickupPlan", "got str"]),
+        ({"plan": 3}, ["plan must be a marsgeo.PickupPlan", "got int"]),
+        ({"nearest": "no"}, ["nearest='no' must be True or False"]),
+        ({"nearest": None}, ["nearest=None must be True or False"]),
+        ({"pairwise": 1}, ["pairwise=1 must be True, False or None"]),
+        ({"timeline": "yes"}, ["timeline='yes' must be True or False"]),
+        ({"no_fly": "zones.geojson"}, ["no_fly must be a GeoDataFrame", "got str"]),
+        ({"no_fly": [1, 2]}, ["no_fly must be a GeoDataFrame", "got list"]),
+        ({"hazard": 5}, ["hazard must be polygons", "got int"]),
+        (
+            {"nearest": "no", "timeline": 0, "plan": "x"},
+            ["3 problems", "nearest='no'", "timeline=0", "plan must be"],
+        ),
+    ],
+)
+def test_depot_map_refuses_wrong_types(kwargs: dict[str, Any], words: list[str]) -> None:
+    with pytest.raises(InputError) as info:
+        marsgeo.depot_map(marsgeo.load_depot(), basemap=None, **kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.parametrize("door", ["no_fly", "hazard", "places"])
+def test_nan_and_missing_shapes_are_refused_naming_the_row(door: str) -> None:
+    zones = _polygons(SQUARE, NAN_SQUARE, SQUARE)
+    with pytest.raises(InputError, match=r"rows 'z1' have NaN or infinite coordinates"):
+        marsgeo.depot_map(marsgeo.load_depot(), basemap=None, **{door: zones})
+    zones = _polygons(SQUARE, SQUARE)
+    zones.loc["z0", "geometry"] = None
+    with pytest.raises(InputError, match=r"rows 'z0' have no geometry; drop them"):
+        marsgeo.depot_map(marsgeo.load_depot(), basemap=None, **{door: zones})
+    assert zones.loc["z0", "geometry"] is None  # the input is untouched
+
+
+def test_shapes_of_the_wrong_kind_are_refused_naming_the_row() -> None:
+    from shapely.geometry import LineString, MultiPoint
+
+    zones = _polygons(SQUARE, SQUARE)
+    zones.loc["z1", "geometry"] = LineString(SQUARE)
+    with pytest.raises(InputError, match=r"rows 'z1' are LineString; pass Polygon / MultiPolygon"):
+        marsgeo.depot_map(marsgeo.load_depot(), basemap=None, no_fly=zones)
+    zones.loc["z1", "geometry"] = MultiPoint(SQUARE)
+    with pytest.raises(InputError, match=r"rows 'z1' are MultiPoint"):
+        marsgeo.depot_map(marsgeo.load_depot(), basemap=None, places=zones)
+
+
+@pytest.mark.parametrize(
+    ("path", "error", "words"),
+    [
+        (None, InputError, "path=None is not a file path"),
+        (3.5, InputError, "path=3.5 is not a file path"),
+        ("", InputError, "is empty"),
+        ("{tmp}/map.txt", InputError, "unknown extension '.txt'; use one of ['.htm', '.html']"),
+        ("{tmp}/map", InputError, "no extension"),
+        ("{tmp}/notes.txt/map.html", DataFileError, "is a file, not a folder"),
+    ],
+)
+def test_save_map_refuses_bad_paths(
+    tmp_path: Path, path: Any, error: type[Exception], words: str
+) -> None:
+    (tmp_path / "notes.txt").write_text("a file")
+    m = marsgeo.depot_map(marsgeo.load_depot(), basemap=None, places=None)
+    if isinstance(path, str):
+        path = path.format(tmp=tmp_path)
+    with pytest.raises(error) as info:
+        marsgeo.save_map(m, path)
+    assert words in str(info.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_save_map_offline_must_be_a_flag(tmp_path: Path) -> None:
+    m = marsgeo.depot_map(marsgeo.load_depot(), basemap=None, places=None)
+    with pytest.raises(InputError, match=r"offline='no' must be True or False"):
+        marsgeo.save_map(m, tmp_path / "m.html", offline="no")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"(?s)2 problems.*offline=1.*folium\.Map"):
+        marsgeo.save_map("m", tmp_path / "m.html", offline=1)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+    assert marsgeo.save_map(m, tmp_path / "m.htm").read_text(encoding="utf-8").startswith("<!")
+    # numpy's booleans are flags too
+    import numpy as np
+
+    m = marsgeo.depot_map(
+        marsgeo.load_depot(), basemap=None, places=None, nearest=np.False_, timeline=np.True_
+    )
+    assert marsgeo.save_map(m, tmp_path / "n.html", offline=np.False_).is_file()
+
+
+def test_providers_without_title_or_attribution_are_refused() -> None:
+    import xyzservices
+
+    good = dict(marsgeo.basemap.tile_provider("trek-ctx"))
+    for key in ("title", "attribution"):
+        prov = xyzservices.TileProvider({**good, key: None})
+        with pytest.raises(InputError, match=f"{key}=None must be a non-empty text"):
+            marsgeo.depot_map(marsgeo.load_depot(), basemap=prov)
+
+
+def test_columns_the_map_formats_are_checked_but_any_sample_type_is_drawn() -> None:
+    from marsgeo.errors import CatalogueError
+
+    tubes = marsgeo.load_depot()
+    tubes["dropped_utc"] = tubes["dropped_utc"].astype(object)
+    tubes.loc[3, "dropped_utc"] = "notadate"
+    with pytest.raises(CatalogueError, match=r"dropped_utc.*rows 3 hold 'notadate'"):
+        marsgeo.depot_map(tubes, basemap=None)
+    other = marsgeo.load_depot()
+    other.loc[1, "sample_type"] = "basalt"  # not marsgeo's vocabulary: drawn in the other colour
+    page = marsgeo.depot_map(other, basemap=None, places=None).get_root().render()
+    assert '"name":"Malay","color":"#9467bd"' in page
