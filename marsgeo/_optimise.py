@@ -10,6 +10,9 @@ ceil(sum(flights[T]) / f). Objectives, in order:
 2. least flight distance for the busiest helicopter: ``max_h D_h`` under the sols found;
    exact by enumeration for small catalogues, else LPT plus pairwise improvement, proven
    optimal when it meets its lower bound within a tolerance.
+
+With capacity-1 trips, helicopters beyond one per trip can never be used: the work is bounded
+by the number of trips, whatever the number of helicopters (:func:`usable_helicopters`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ class Assignment:
 
 def _sols(flights: int, f: int) -> int:
     return -(-flights // f)
+
+
+def usable_helicopters(helicopters: int, trips: int) -> int:
+    """Helicopters a plan can use: one trip each at most, so no more than the trips (>= 1).
+
+    Neither objective improves with more: the bounds and the optimum are the same.
+    """
+    return max(1, min(int(helicopters), int(trips)))
 
 
 def sols_lower_bound(flights: Sequence[int], helicopters: int, f: int) -> int:
@@ -82,6 +93,7 @@ def pack_feasible(flights: Sequence[int], bins: int, cap: int) -> bool | None:
         return False
     if sum(flights) > bins * cap:
         return False
+    bins = usable_helicopters(bins, len(flights))  # an empty bin more changes nothing
     # a first-fit-decreasing packing that fits is a proof by construction
     loads = [0] * bins
     for x in sorted(flights, reverse=True):
@@ -130,6 +142,7 @@ def pack_feasible(flights: Sequence[int], bins: int, cap: int) -> bool | None:
 
 def min_sols(flights: Sequence[int], helicopters: int, f: int) -> tuple[int, int, bool]:
     """Fewest sols: (sols, lower bound, proven)."""
+    helicopters = usable_helicopters(helicopters, len(flights))
     lb = sols_lower_bound(flights, helicopters, f)
     proven = True
     s = lb
@@ -245,9 +258,13 @@ def _exact_two(flights: Sequence[int], dist: Sequence[float], cap: int) -> list[
 def _exact_many(
     flights: Sequence[int], dist: Sequence[float], helicopters: int, cap: int
 ) -> list[list[int]] | None:
-    """Depth-first search over assignments with symmetry breaking and bound pruning."""
+    """Depth-first search over assignments with symmetry breaking and bound pruning.
+
+    Stops as soon as a plan meets the lower bound (no plan can beat it).
+    """
     n = len(flights)
     order = sorted(range(n), key=lambda i: -dist[i])
+    bound = busiest_lower_bound(dist, helicopters)
     best_val = math.inf
     best: list[list[int]] | None = None
     groups: list[list[int]] = [[] for _ in range(helicopters)]
@@ -256,7 +273,7 @@ def _exact_many(
 
     def rec(k: int) -> None:
         nonlocal best_val, best
-        if max(load_d) >= best_val - 1e-12:
+        if max(load_d) >= best_val - 1e-12 or best_val <= bound + 1e-12:
             return
         if k == n:
             best_val = max(load_d)
@@ -298,8 +315,13 @@ def assign(
     *,
     tolerance_m: float = 1.0,
 ) -> Assignment:
-    """Assign trips to helicopters: fewest sols, then the least busiest-helicopter distance."""
+    """Assign trips to helicopters: fewest sols, then the least busiest-helicopter distance.
+
+    ``helicopters`` beyond one per trip are left out (:func:`usable_helicopters`): the
+    assignment has at most one group per trip.
+    """
     n = len(flights)
+    helicopters = usable_helicopters(helicopters, n)
     sols, lb, sols_proven = min_sols(flights, helicopters, flights_per_sol)
     cap = sols * flights_per_sol
     lb_d = busiest_lower_bound(dist, helicopters)
@@ -341,6 +363,7 @@ def lpt_only(
     flights: Sequence[int], dist: Sequence[float], helicopters: int, flights_per_sol: int
 ) -> tuple[int, float]:
     """Run the plain LPT heuristic (for comparison): its sols and busiest distance."""
+    helicopters = usable_helicopters(helicopters, len(flights))
     groups = _lpt_groups(flights, dist, helicopters, None)
     sols = max(_sols(sum(flights[i] for i in g), flights_per_sol) for g in groups)
     return sols, max(sum(dist[i] for i in g) for g in groups)
@@ -354,4 +377,5 @@ __all__ = [
     "min_sols",
     "pack_feasible",
     "sols_lower_bound",
+    "usable_helicopters",
 ]

@@ -1,7 +1,9 @@
 """Trip ordering, the sol-by-sol schedule and the spots of a pickup plan (private).
 
-Used by :mod:`marsgeo.routing`; geometry here is converted from the plan's local metric CRS
-to MARS_GEOGRAPHIC, and lengths are geodesic on the Mars sphere.
+Used by :mod:`marsgeo.routing`. Geometry here is in MARS_GEOGRAPHIC: the tubes, the lander, the
+pad and the landing spots as placed on the sphere, the flights as converted from the plan's
+local frame; lengths are geodesic on the Mars sphere. :func:`check_plan` checks a finished plan
+against the clearances of its helicopter spec, measured on the sphere.
 """
 
 from __future__ import annotations
@@ -12,23 +14,29 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-import pyproj
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from marsgeo.crs import MARS_GEOGRAPHIC, mars_geod
+from marsgeo.distance import geodesic_distance_m
+from marsgeo.errors import PlanningError
 
 if TYPE_CHECKING:
+    from marsgeo._paths import Frame, TubeIndex
     from marsgeo.routing import HelicopterSpec
+
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass
 class Trip:
+    """One tube's trip: where it lands and the flights out, in MARS_GEOGRAPHIC."""
+
     tube_id: Any
     tube: tuple[float, float]
     spot: tuple[float, float]
-    path: list[tuple[float, float]]
     path_m: float
     flights_each_way: int
     pieces: list[LineString]
@@ -52,10 +60,6 @@ def order_trips(
     return sorted(group, key=key)
 
 
-def _ll(geom: Any, inv: pyproj.Transformer) -> Any:
-    return shapely.transform(geom, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
-
-
 def schedule(
     orders: list[list[int]],
     trips: list[Trip],
@@ -65,8 +69,11 @@ def schedule(
     spec: HelicopterSpec,
     pad: tuple[float, float],
     lander: tuple[float, float],
-    inv: pyproj.Transformer,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, float]:
+    """Build the legs and the per-trip table; return them and the expected value delivered.
+
+    ``pad`` and ``lander`` are (lon, lat) in MARS_GEOGRAPHIC.
+    """
     geod = mars_geod()
     rows: list[dict[str, Any]] = []
     trip_rows: list[dict[str, Any]] = []
@@ -119,7 +126,7 @@ def schedule(
                         trip_no,
                         t,
                         "flight_out",
-                        _ll(piece, inv),
+                        piece,
                         fly,
                         flight_no,
                         (flight_no - 1) // f + 1,
@@ -132,15 +139,13 @@ def schedule(
                     trip_no,
                     t,
                     "drive_to_tube",
-                    _ll(LineString([t.spot, t.tube]), inv),
+                    LineString([t.spot, t.tube]),
                     drive,
                     0,
                     here,
                 )
             )
-            rows.append(
-                leg(h, trip_no, t, "pickup", _ll(Point(t.tube), inv), spec.pickup_s, 0, here)
-            )
+            rows.append(leg(h, trip_no, t, "pickup", Point(t.tube), spec.pickup_s, 0, here))
             for piece in reversed(t.pieces):
                 flight_no += 1
                 rows.append(
@@ -149,7 +154,7 @@ def schedule(
                         trip_no,
                         t,
                         "flight_back",
-                        _ll(LineString(list(piece.coords)[::-1]), inv),
+                        LineString(list(piece.coords)[::-1]),
                         fly,
                         flight_no,
                         (flight_no - 1) // f + 1,
@@ -162,15 +167,13 @@ def schedule(
                     trip_no,
                     t,
                     "drive_to_lander",
-                    _ll(LineString([pad, lander]), inv),
+                    LineString([pad, lander]),
                     drive,
                     0,
                     here,
                 )
             )
-            rows.append(
-                leg(h, trip_no, t, "handover", _ll(Point(lander), inv), spec.handover_s, 0, here)
-            )
+            rows.append(leg(h, trip_no, t, "handover", Point(lander), spec.handover_s, 0, here))
             p_ok = q**flight_no
             expected += values[t.tube_id] * p_ok
             trip_rows.append(
@@ -202,22 +205,21 @@ def spots_frame(
     trips: list[Trip],
     pad: tuple[float, float],
     lander: tuple[float, float],
-    lander_ll: tuple[float, float],
-    inv: pyproj.Transformer,
     lander_note: str,
 ) -> gpd.GeoDataFrame:
+    """Tabulate the lander, the pad, the landing spots and the relay spots, as placed."""
     rows = [
         {
             "kind": "lander",
             "tube_id": pd.NA,
             "note": lander_note,
-            "geometry": Point(lander_ll),
+            "geometry": Point(lander),
         },
         {
             "kind": "pad",
             "tube_id": pd.NA,
             "note": "helicopters take off and land here",
-            "geometry": _ll(Point(pad), inv),
+            "geometry": Point(pad),
         },
     ]
     for t in trips:
@@ -226,7 +228,7 @@ def spots_frame(
                 "kind": "landing_spot",
                 "tube_id": t.tube_id,
                 "note": "lands here, drives to the tube",
-                "geometry": _ll(Point(t.spot), inv),
+                "geometry": Point(t.spot),
             }
         )
         for piece in t.pieces[:-1]:
@@ -235,9 +237,59 @@ def spots_frame(
                     "kind": "relay",
                     "tube_id": t.tube_id,
                     "note": "relay landing",
-                    "geometry": _ll(Point(piece.coords[-1]), inv),
+                    "geometry": Point(piece.coords[-1]),
                 }
             )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=MARS_GEOGRAPHIC)
     out.index = pd.RangeIndex(len(out), name="spot_id")
     return out
+
+
+def check_plan(
+    spots: gpd.GeoDataFrame,
+    legs: gpd.GeoDataFrame,
+    paths: list[LineString],
+    framed: list[tuple[str, Polygon | MultiPolygon]],
+    ids: list[Any],
+    tubes_ll: FloatArray,
+    tubes: TubeIndex,
+    lander_ll: tuple[float, float],
+    frame: Frame,
+    spec: HelicopterSpec,
+) -> None:
+    """Check the plan against its spec, measured on the sphere; raise if it breaks any."""
+    problems: list[str] = []
+    kinds = spots["kind"].to_numpy()
+    ll = shapely.get_coordinates(np.asarray(spots.geometry.values, dtype=object))
+    where = {t: k for k, t in enumerate(ids)}
+    spot = kinds == "landing_spot"
+    own = np.full(len(kinds), -1)
+    own[spot] = [where[t] for t in spots.loc[spot, "tube_id"]]
+    if spot.any():
+        mine = tubes_ll[own[spot]]
+        d = geodesic_distance_m(ll[spot, 0], ll[spot, 1], mine[:, 0], mine[:, 1])
+        if (d < spec.tube_standoff_m).any():
+            problems.append(f"a landing spot {d.min():.4f} m from its tube")
+    landing = np.isin(kinds, ["landing_spot", "relay", "pad"])
+    gap = tubes.nearest_m(
+        ll[landing], frame.xy(ll[landing]), spec.tube_clearance_m, skip=own[landing]
+    )
+    if (gap < spec.tube_clearance_m).any():
+        problems.append(f"a landing, relay or pad {gap.min():.4f} m from a tube")
+    pad = ll[kinds == "pad"]
+    d_pad = geodesic_distance_m(pad[:, 0], pad[:, 1], *lander_ll)
+    if (d_pad < spec.lander_standoff_m).any():
+        problems.append(f"the pad {d_pad.min():.4f} m from the lander")
+    flown = legs.loc[legs["kind"].str.startswith("flight"), "distance_m"]
+    if (flown > spec.range_m).any():
+        problems.append(f"a flight of {flown.max():.4f} m")
+    if framed and paths:
+        hit = shapely.STRtree([g for _, g in framed]).query(paths, predicate="intersects")
+        if len(hit[0]):
+            problems.append(f"a path through {framed[int(hit[1][0])][0]}")
+    if problems:
+        msg = (
+            "the plan breaks its HelicopterSpec (" + "; ".join(problems) + "); this is an "
+            "internal error of the planner."
+        )
+        raise PlanningError(msg)

@@ -14,11 +14,18 @@ Nothing published fixes the lander's position: :func:`plan_pickup` takes it as a
 Objective, in order: fewest sols; then the least flight distance for the busiest helicopter.
 Within each helicopter, trips are ordered to maximise the expected value delivered when
 flights can fail (highest value per risk first).
+
+Paths are planned in a local metric frame centred on the lander and the tubes
+(:func:`marsgeo.crs.local_crs_around`); the pad and the landing spots are placed on the Mars
+sphere itself, and every plan is checked against the clearances of its :class:`HelicopterSpec`
+measured geodesically before it is returned.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
@@ -26,20 +33,49 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-import pyproj
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString
 
 from marsgeo import _optimise
-from marsgeo._paths import Field, landing_spot, split_path
-from marsgeo._schedule import Trip, order_trips, schedule, spots_frame
+from marsgeo._paths import (
+    Miss,
+    Site,
+    far_tubes,
+    hazard_zones,
+    plan_trip,
+    zones_from,
+)
+from marsgeo._schedule import Trip, check_plan, order_trips, schedule, spots_frame
 from marsgeo._validate import check_points, lonlat
-from marsgeo.crs import MARS_GEOGRAPHIC, local_crs, mars_geod, require_mars_crs, to_mars_geographic
+from marsgeo.crs import (
+    lon_to_180,
+    mars_geod,
+    require_mars_crs,
+    to_mars_geographic,
+)
 from marsgeo.depot import load_depot
-from marsgeo.errors import CoordinateError, InputError, PlanningError, UnreachableError
+from marsgeo.errors import (
+    CoordinateError,
+    InputError,
+    PlanningError,
+    TooLargeError,
+    UnreachableError,
+    raise_collected,
+)
 
-__all__ = ["ASSUMED_LANDER", "ASSUMED_LANDER_NOTE", "HelicopterSpec", "PickupPlan", "plan_pickup"]
+__all__ = [
+    "ASSUMED_LANDER",
+    "ASSUMED_LANDER_NOTE",
+    "MAX_PLAN_RADIUS_M",
+    "MAX_RELAYS",
+    "HelicopterSpec",
+    "PickupPlan",
+    "plan_pickup",
+]
+
+FloatArray = npt.NDArray[np.float64]
 
 #: ASSUMPTION: a lander position for demonstrations, east-south-east of the depot centroid on
 #: flat ground (:data:`ASSUMED_LANDER_NOTE` gives the distance and bearing). No lander position
@@ -50,6 +86,15 @@ ASSUMED_LANDER = (77.40957, 18.45237)
 #: and its distance and bearing from the depot centroid (the mean longitude and latitude of the
 #: tubes of :func:`marsgeo.load_depot`), geodesic on the Mars sphere. Computed on first use.
 ASSUMED_LANDER_NOTE: str
+
+#: Most relay landings a plan uses on one way of a trip, whatever ``HelicopterSpec.max_relays``
+#: allows: a trip that would need more is refused (:class:`~marsgeo.errors.TooLargeError`).
+MAX_RELAYS = 1000
+#: Tubes are planned within this distance [m] of the lander, in one local frame. A tube farther
+#: away is out of reach, or, when the helicopters' reach (``range_m`` times the flights each
+#: way) passes this distance, refused (:class:`~marsgeo.errors.TooLargeError`). Standoffs and
+#: clearances of a :class:`HelicopterSpec` may not exceed it either.
+MAX_PLAN_RADIUS_M = 100_000.0
 
 _COMPASS_16 = (
     "N",
@@ -95,6 +140,32 @@ if not TYPE_CHECKING:  # type checkers read the declaration above
         raise AttributeError(msg)
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+def _finite(v: Any) -> float | None:
+    """``v`` as a finite float, or None (not a number, a bool, NaN, infinite or too large)."""
+    if not _is_number(v):
+        return None
+    try:
+        f = float(v)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+_COUNTS = {"flights_per_sol": 1, "tube_capacity": 1, "max_relays": 0}
+_POSITIVE = {
+    "range_m",
+    "cruise_speed_m_s",
+    "drive_speed_m_s",
+    "tube_standoff_m",
+    "lander_standoff_m",
+}
+_DISTANCES = {"tube_standoff_m", "tube_clearance_m", "lander_standoff_m", "obstacle_clearance_m"}
+
+
 @dataclass(frozen=True)
 class HelicopterSpec:
     """A Sample Recovery Helicopter as the planner models it.
@@ -103,6 +174,11 @@ class HelicopterSpec:
     helicopter about 2.3 kg, Ingenuity-sized (rotor span about 1.2 m), cruise about 5 m/s,
     range about 700 m per flight, flight altitude about 20 m, wheels to drive to a tube, a
     two-finger gripper, one tube at a time. Values marked ASSUMPTION were not published.
+
+    Every value is checked: counts are whole numbers (not bools), the others finite numbers,
+    > 0 for ranges, speeds and standoffs, >= 0 for clearances and times. Standoffs and
+    clearances are at most :data:`MAX_PLAN_RADIUS_M`. A bad value raises
+    :class:`~marsgeo.errors.InputError` naming every bad field.
 
     Attributes
     ----------
@@ -121,7 +197,8 @@ class HelicopterSpec:
         Distance from the landing spot to the tube, driven on wheels [m]. ASSUMPTION: 3 m
         (rotor span 1.2 m plus margin).
     tube_clearance_m
-        Least distance from a landing or relay spot to any other tube [m]. ASSUMPTION: 1.5 m.
+        Least distance from a landing or relay spot, or the pad, to any other tube [m].
+        ASSUMPTION: 1.5 m.
     lander_standoff_m
         Distance from the helicopters' pad to the lander, driven on wheels [m]. ASSUMPTION:
         10 m.
@@ -132,7 +209,9 @@ class HelicopterSpec:
     pickup_s, handover_s
         Time to grip a tube, and to hand it to the lander [s]. ASSUMPTION: 600 s each.
     max_relays
-        Most relay landings allowed on one way of a trip. 0 forbids relays.
+        Most relay landings allowed on one way of a trip. 0 forbids relays. Any whole number
+        >= 0; a plan never uses more than :data:`MAX_RELAYS`, and refuses a trip that would
+        need more (:class:`~marsgeo.errors.TooLargeError`).
     """
 
     range_m: float = 700.0
@@ -170,22 +249,28 @@ class HelicopterSpec:
         problems = []
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("flights_per_sol", "tube_capacity", "max_relays"):
-                low = 0 if f.name == "max_relays" else 1
-                if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            if f.name in _COUNTS:
+                low = _COUNTS[f.name]
+                if (
+                    isinstance(v, (bool, np.bool_))
+                    or not isinstance(v, numbers.Integral)
+                    or v < low
+                ):
                     problems.append(f"{f.name}={v!r} must be a whole number >= {low}")
-            elif (
-                not isinstance(v, (int, float))
-                or not math.isfinite(v)
-                or v < 0
-                or (v == 0 and f.name in ("range_m", "cruise_speed_m_s", "drive_speed_m_s"))
-            ):
-                kind = (
-                    "> 0"
-                    if f.name in ("range_m", "cruise_speed_m_s", "drive_speed_m_s")
-                    else ">= 0"
-                )
+                else:
+                    object.__setattr__(self, f.name, int(v))
+                continue
+            kind = "> 0" if f.name in _POSITIVE else ">= 0"
+            value = _finite(v)
+            if value is None or value < 0 or (value == 0 and f.name in _POSITIVE):
                 problems.append(f"{f.name}={v!r} must be a finite number {kind}")
+            elif f.name in _DISTANCES and value > MAX_PLAN_RADIUS_M:
+                problems.append(
+                    f"{f.name}={v!r} is more than MAX_PLAN_RADIUS_M={MAX_PLAN_RADIUS_M:g} m; "
+                    "pass metres (e.g. 3.0)"
+                )
+            else:
+                object.__setattr__(self, f.name, value)
         if self.tube_capacity != 1 and not problems:
             problems.append(
                 f"tube_capacity={self.tube_capacity} is not supported: the helicopters carry "
@@ -232,10 +317,16 @@ class PickupPlan:
         True when both objectives are proven optimal (the second within ``tolerance_m``).
     method
         How the assignment was found.
+    helicopters
+        Helicopters in the plan: those given, but at most one per planned tube (more could
+        never fly); ``assumptions`` says when fewer than given.
+    spec
+        The helicopter figures used.
     expected_value, max_value
         Expected priority delivered with the given flight failure probability, and the total.
     unreachable
-        Tubes left out (only with ``on_unreachable="skip"``), with the range they need.
+        Tubes left out (only with ``on_unreachable="skip"``), with the range they need
+        (``needed_range_m``, NaN when range is not the reason) and ``why``.
     assumptions
         The assumptions this plan rests on, in words.
     """
@@ -257,6 +348,36 @@ class PickupPlan:
     unreachable: pd.DataFrame = field(default_factory=pd.DataFrame)
     assumptions: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        kinds: dict[str, tuple[type, ...]] = {
+            "legs": (gpd.GeoDataFrame,),
+            "trips": (pd.DataFrame,),
+            "spots": (gpd.GeoDataFrame,),
+            "unreachable": (pd.DataFrame,),
+            "spec": (HelicopterSpec,),
+            "method": (str,),
+            "is_optimal": (bool, np.bool_),
+        }
+        names = {bool: "True or False", np.bool_: ""}
+        problems = []
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in kinds:
+                ok = isinstance(v, kinds[f.name])
+                want = " or ".join(n for t in kinds[f.name] if (n := names.get(t, t.__name__)))
+            elif f.name in ("makespan_sols", "lower_bound_sols", "helicopters"):
+                ok = isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+                want = "a whole number"
+            elif f.name == "assumptions":
+                ok = isinstance(v, tuple) and all(isinstance(a, str) for a in v)
+                want = "a tuple of str"
+            else:
+                ok = _is_number(v)
+                want = "a number"
+            if not ok:
+                problems.append(f"{f.name} must be {want}, got {type(v).__name__}")
+        raise_collected(InputError, problems, what="PickupPlan (made by marsgeo.plan_pickup)")
+
     def summary(self) -> str:
         """Describe the plan in a few lines for people."""
         proof = (
@@ -264,15 +385,16 @@ class PickupPlan:
             if self.is_optimal
             else (
                 f"not proven optimal (lower bound {self.lower_bound_sols} sols, busiest "
-                f"helicopter >= {self.busiest_flight_lower_bound_m:.1f} m)"
+                f"helicopter >= {float(self.busiest_flight_lower_bound_m):.1f} m)"
             )
         )
         lines = [
             f"{len(self.trips)} tubes, {self.helicopters} helicopter(s): {self.makespan_sols} "
-            f"sols, {self.total_flight_m:.1f} m of flight in all, busiest helicopter "
-            f"{self.busiest_flight_m:.1f} m; {proof}.",
+            f"sols, {float(self.total_flight_m):.1f} m of flight in all, busiest helicopter "
+            f"{float(self.busiest_flight_m):.1f} m; {proof}.",
             f"method: {self.method}",
-            f"expected value delivered: {self.expected_value:.3f} of {self.max_value:.3f}",
+            f"expected value delivered: {float(self.expected_value):.3f} of "
+            f"{float(self.max_value):.3f}",
         ]
         if len(self.unreachable):
             lines.append(f"unreachable tubes left out: {list(self.unreachable.index)}")
@@ -282,70 +404,86 @@ class PickupPlan:
 
 # --- inputs ------------------------------------------------------------------------------------
 
+_LANDER_FIX = (
+    "pass (lon, lat) in MARS_GEOGRAPHIC degrees, longitude first, or a shapely Point, or a "
+    "one-point GeoSeries in a Mars CRS"
+)
+
 
 def _lander_lonlat(lander: Any) -> tuple[float, float]:
-    if isinstance(lander, Point):
-        lon, lat = lander.x, lander.y
-    elif isinstance(lander, (gpd.GeoSeries, gpd.GeoDataFrame)):
+    """Read the lander's (lon, lat) from any accepted spelling; longitude in [-180, 180)."""
+    shown = f"lander={lander!r}" if not hasattr(lander, "shape") else "lander"
+    if isinstance(lander, (gpd.GeoSeries, gpd.GeoDataFrame)):
+        require_mars_crs(lander, name="lander")
+        if len(lander) != 1:
+            msg = f"lander holds {len(lander)} geometries; {_LANDER_FIX}."
+            raise CoordinateError(msg)
         g = to_mars_geographic(lander)
-        geom = (g.geometry if hasattr(g, "geometry") else g).iloc[0]
-        lon, lat = geom.x, geom.y
+        lander = (g.geometry if isinstance(g, gpd.GeoDataFrame) else g).iloc[0]
+        shown = f"lander (as {lander!r})" if lander is not None else "lander"
+    if lander is None or isinstance(lander, (str, bytes, Mapping)):
+        msg = f"{shown} is not a position; {_LANDER_FIX}."
+        raise CoordinateError(msg)
+    if isinstance(lander, shapely.Geometry):
+        if lander.is_empty:
+            msg = f"{shown} is empty; {_LANDER_FIX}."
+            raise CoordinateError(msg)
+        if lander.geom_type != "Point":
+            msg = (
+                f"lander is a {lander.geom_type}, not a point; {_LANDER_FIX} (for an area, "
+                "pass its .representative_point())."
+            )
+            raise CoordinateError(msg)
+        values: list[Any] = [lander.x, lander.y]
     else:
         try:
-            lon, lat = (float(v) for v in lander)
-        except (TypeError, ValueError):
-            msg = (
-                f"lander={lander!r} is not a position; pass (lon, lat) in MARS_GEOGRAPHIC degrees."
-            )
+            values = list(itertools.islice(iter(lander), 3))
+        except TypeError:
+            msg = f"{shown} is not a position; {_LANDER_FIX}."
             raise CoordinateError(msg) from None
-    if not (math.isfinite(lon) and math.isfinite(lat) and -90 <= lat <= 90 and abs(lon) <= 360):
+        if len(values) != 2 or not all(_is_number(v) for v in values):
+            msg = f"{shown} is not two numbers; {_LANDER_FIX}."
+            raise CoordinateError(msg)
+    lon, lat = _finite(values[0]), _finite(values[1])
+    if lon is None or lat is None or not -90.0 <= lat <= 90.0 or abs(lon) > 360.0:
         msg = (
-            f"lander=({lon!r}, {lat!r}) is not a position; pass (lon, lat) in degrees, "
-            "longitude first."
+            f"lander=({values[0]!r}, {values[1]!r}) is not a position: longitude must be a "
+            f"finite angle in -360..360 and latitude in -90..90; {_LANDER_FIX}."
         )
         raise CoordinateError(msg)
-    return float(lon), float(lat)
+    return float(lon_to_180(lon)), lat
 
 
-def _polygons(obj: Any, *, name: str) -> list[Polygon]:
-    """Obstacle polygons in MARS_GEOGRAPHIC from a GeoDataFrame/GeoSeries, geometry or list."""
-    if obj is None:
-        return []
-    if isinstance(obj, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        require_mars_crs(obj, name=name)
-        g = to_mars_geographic(obj)
-        geoms = list((g.geometry if hasattr(g, "geometry") else g).values)
-    elif isinstance(obj, shapely.Geometry):
-        geoms = [obj]
-    else:
-        try:
-            geoms = list(obj)
-        except TypeError:
-            msg = f"{name} must be polygons (GeoDataFrame in a Mars CRS, or shapely polygons)."
-            raise InputError(msg) from None
-    out: list[Polygon] = []
-    for geom in geoms:
-        if not isinstance(geom, shapely.Geometry) or geom.is_empty:
-            continue
-        if geom.geom_type == "Polygon":
-            out.append(geom)
-        elif geom.geom_type == "MultiPolygon":
-            out.extend(geom.geoms)
-        else:
-            msg = f"{name} holds a {geom.geom_type}; pass polygons."
-            raise InputError(msg)
-    return out
-
-
-def _hazard_polygons(hazard: Any) -> list[Polygon]:
-    if hazard is None:
-        return []
-    from marsgeo._raster import Raster
-    from marsgeo._terrain import hazard_areas
-
-    if isinstance(hazard, Raster):
-        return _polygons(hazard_areas(hazard), name="hazard")
-    return _polygons(hazard, name="hazard")
+def _check_options(
+    spec: Any, helicopters: Any, p_fail_flight: Any, on_unreachable: Any, tolerance_m: Any
+) -> HelicopterSpec:
+    problems = []
+    if spec is None:
+        spec = HelicopterSpec()
+    elif not isinstance(spec, HelicopterSpec):
+        problems.append(
+            f"spec must be a marsgeo.HelicopterSpec, got {type(spec).__name__}; build one with "
+            "marsgeo.HelicopterSpec(range_m=..., ...)"
+        )
+    if (
+        isinstance(helicopters, (bool, np.bool_))
+        or not isinstance(helicopters, numbers.Integral)
+        or helicopters < 1
+    ):
+        problems.append(
+            f"helicopters={helicopters!r} must be a whole number >= 1 (the 2022-2023 plan had 2)"
+        )
+    p = _finite(p_fail_flight)
+    if p is None or not 0.0 <= p < 1.0:
+        problems.append(f"p_fail_flight={p_fail_flight!r} must be a probability in [0, 1)")
+    if not (isinstance(on_unreachable, str) and on_unreachable in ("raise", "skip")):
+        problems.append(f"on_unreachable={on_unreachable!r} must be 'raise' or 'skip'")
+    tol = _finite(tolerance_m)
+    if tol is None or tol < 0:
+        problems.append(f"tolerance_m={tolerance_m!r} must be a finite distance >= 0 in metres")
+    raise_collected(InputError, problems, what="plan_pickup")
+    assert isinstance(spec, HelicopterSpec)
+    return spec
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -371,42 +509,61 @@ def plan_pickup(
     tubes
         GeoDataFrame of tube Points in a Mars CRS, indexed by tube id (e.g. ``load_depot()``).
     lander
-        The lander's (lon, lat) in MARS_GEOGRAPHIC degrees, or a Point. No lander position
-        was published: use :data:`ASSUMED_LANDER` only as a labelled assumption.
+        The lander's (lon, lat) in MARS_GEOGRAPHIC degrees, a shapely Point, or a one-point
+        GeoSeries/GeoDataFrame in a Mars CRS. No lander position was published: use
+        :data:`ASSUMED_LANDER` only as a labelled assumption.
     helicopters
-        Number of helicopters, >= 1.
+        Number of helicopters, a whole number >= 1. One tube per trip, so no more than one
+        helicopter per tube can fly: the plan uses at most that many (and says so).
     spec
         Helicopter figures; :class:`HelicopterSpec` defaults to the published ones.
     no_fly
-        Polygons flights must avoid (GeoDataFrame in a Mars CRS, or shapely polygons in
-        MARS_GEOGRAPHIC).
+        Zones flights must avoid: a GeoDataFrame/GeoSeries in a Mars CRS, a shapely polygon
+        or a list of them (MARS_GEOGRAPHIC lon/lat), WKT text or a list of WKT. Edges are
+        straight in longitude and latitude; a zone may reach a pole or cover the planet. A
+        zone crossing the antimeridian needs continuous longitudes (e.g. 179.9 to 180.1), as
+        -180..180 longitudes would make it span the planet the other way. Self-intersecting
+        zones are repaired (a bowtie avoids both lobes); zones with NaN, infinite or
+        out-of-range vertices are refused.
     hazard
-        Hazardous terrain, avoided like no-fly zones: polygons, or a Raster (a boolean mask,
-        a slope raster in degrees, or a DTM in metres, from :mod:`marsgeo.basemap`).
+        Hazardous terrain, avoided like no-fly zones: zones as for ``no_fly``, a Raster (a
+        boolean mask, a slope raster in degrees, or a DTM in metres, from
+        :mod:`marsgeo.basemap`), or ``"synthetic"`` for :func:`marsgeo.basemap.synthetic_dtm`
+        (as ``load_dtm(None)``; the plan then says its hazards are SYNTHETIC).
     priorities
-        Value of each tube by tube id (default: the ``priority`` column, else 1 for every
-        tube).
+        Value of each tube by tube id, a mapping or a Series, finite and >= 0 (default: the
+        ``priority`` column, else 1 for every tube).
     p_fail_flight
         Probability that a flight fails and ends its helicopter's work, 0..1.
     on_unreachable
-        "raise" (default): any tube that cannot be reached is an error naming it and the
-        range it would need. "skip": plan the others and list those in ``plan.unreachable``.
+        "raise" (default): any tube that cannot be reached (out of range, or inside a no-fly
+        zone or hazard) is an error naming it and the range it would need or the zone.
+        "skip": plan the others and list those in ``plan.unreachable``.
     tolerance_m
         Distance within which the busiest helicopter's flight distance counts as proven
-        optimal when it meets its lower bound.
+        optimal when it meets its lower bound; finite, >= 0.
 
     Returns
     -------
     PickupPlan
+        Checked before it is returned: every landing spot is ``tube_standoff_m`` from its
+        tube, every landing spot, relay and the pad at least ``tube_clearance_m`` from the
+        other tubes, the pad ``lander_standoff_m`` from the lander (geodesic on the Mars
+        sphere), every flight within ``range_m`` and clear of the zones.
 
     Raises
     ------
     marsgeo.errors.InputError
-        Bad helicopters, spec, probabilities; a non-Mars CRS (CRSError).
+        Bad helicopters, spec, probabilities, zones; a non-Mars CRS (CRSError); a bad lander
+        (CoordinateError).
     marsgeo.errors.PlanningError
-        The lander or a tube lies inside a no-fly zone or hazard.
+        The lander lies inside a no-fly zone or hazard, or (unless ``on_unreachable="skip"``)
+        a tube does; no pad clear of obstacles.
     marsgeo.errors.UnreachableError
         Tubes no allowed flight can reach; the message names them and the range needed.
+    marsgeo.errors.TooLargeError
+        A trip would need more than :data:`MAX_RELAYS` relays each way, or tubes lie beyond
+        :data:`MAX_PLAN_RADIUS_M` of the lander while the helicopters could reach farther.
 
     Examples
     --------
@@ -415,104 +572,61 @@ def plan_pickup(
     >>> plan.makespan_sols, plan.is_optimal
     (5, True)
     """
-    spec = HelicopterSpec() if spec is None else spec
-    if not isinstance(spec, HelicopterSpec):
-        msg = f"spec must be a marsgeo.HelicopterSpec, got {type(spec).__name__}."
-        raise InputError(msg)
-    if isinstance(helicopters, bool) or not isinstance(helicopters, int) or helicopters < 1:
-        msg = f"helicopters={helicopters!r} must be a whole number >= 1 (the 2022-2023 plan had 2)."
-        raise InputError(msg)
-    if not (isinstance(p_fail_flight, (int, float)) and 0.0 <= p_fail_flight < 1.0):
-        msg = f"p_fail_flight={p_fail_flight!r} must be a probability in [0, 1)."
-        raise InputError(msg)
-    if on_unreachable not in ("raise", "skip"):
-        msg = f"on_unreachable={on_unreachable!r} must be 'raise' or 'skip'."
-        raise InputError(msg)
+    spec = _check_options(spec, helicopters, p_fail_flight, on_unreachable, tolerance_m)
     checked = check_points(tubes, name="tubes")
     ids = list(checked.index)
     lon, lat = lonlat(checked)
+    tubes_ll = np.column_stack([lon_to_180(lon), lat]).astype(float)
     lander_ll = _lander_lonlat(lander)
     values = _priorities(checked, ids, priorities)
-
-    # local metric frame at the depot
-    c_lon, c_lat = float(np.mean(lon)), float(np.mean(lat))
-    local = local_crs(c_lon, c_lat)
-    fwd = pyproj.Transformer.from_crs(MARS_GEOGRAPHIC, local, always_xy=True)
-    inv = pyproj.Transformer.from_crs(local, MARS_GEOGRAPHIC, always_xy=True)
-    tx, ty = fwd.transform(lon, lat)
-    tubes_xy = [(float(x), float(y)) for x, y in zip(tx, ty, strict=True)]
-    lx, ly = fwd.transform(*lander_ll)
-    lander_xy = (float(lx), float(ly))
-
-    obstacles_ll = _polygons(no_fly, name="no_fly") + _hazard_polygons(hazard)
-    obstacles = [
-        shapely.transform(p, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
-        for p in obstacles_ll
-    ]
-    _check_inside(ids, tubes_xy, lander_xy, obstacles)
-    field_ = Field(obstacles, clearance_m=spec.obstacle_clearance_m)
-
-    # the pad: lander_standoff_m from the lander towards the depot, clear of obstacles
-    depot_xy = (float(np.mean(tx)), float(np.mean(ty)))
-    pad = _pad(lander_xy, depot_xy, field_, spec)
+    zones = zones_from(no_fly, name="no_fly") + hazard_zones(hazard, tubes=checked)
+    far, misses = far_tubes(
+        ids, tubes_ll, lander_ll, spec, radius_m=MAX_PLAN_RADIUS_M, relay_cap=MAX_RELAYS
+    )
+    site = Site(
+        tubes_ll, ~far, lander_ll, zones, spec, radius_m=MAX_PLAN_RADIUS_M, relay_cap=MAX_RELAYS
+    )
+    inside = _inside(ids, site, on_unreachable)
+    site.place_pad(spec)
+    misses.extend(Miss(t, math.nan, f"inside {', '.join(z)}") for t, z in inside.items())
 
     trips: list[Trip] = []
-    unreachable: list[tuple[Any, float, str]] = []
-    for k, tid in enumerate(ids):
-        others = tubes_xy[:k] + tubes_xy[k + 1 :]
-        spot = landing_spot(
-            tubes_xy[k],
-            others,
-            pad,
-            field_,
-            standoff_m=spec.tube_standoff_m,
-            clearance_m=spec.tube_clearance_m,
+    paths: list[LineString] = []
+    too_large: list[str] = []
+    for k in np.flatnonzero(~far):
+        if ids[k] in inside:
+            continue
+        done = plan_trip(ids[k], int(k), site, spec)
+        if isinstance(done, Miss):
+            misses.append(done)
+        elif isinstance(done, str):
+            too_large.append(done)
+        else:
+            trips.append(done[0])
+            paths.append(done[1])
+    if too_large:
+        msg = (
+            "; ".join(too_large[:5])
+            + f". A plan uses at most MAX_RELAYS={MAX_RELAYS} relays each way: raise range_m, "
+            "or move the lander closer."
         )
-        if spot is None:
-            unreachable.append((tid, math.nan, "no landing spot clear of other tubes and hazards"))
-            continue
-        path = field_.shortest_path(pad, spot)
-        if path is None:
-            unreachable.append((tid, math.nan, "no flight path around the no-fly zones"))
-            continue
-        path_m = _path_length_m(path, inv)
-        # planar lengths in the local CRS run ~1e-8 short of geodesic ones: keep a margin
-        scale = LineString(path).length / path_m if path_m > 0 else 1.0
-        each_way = max(1, math.ceil(path_m / spec.range_m - 1e-12))
-        pieces = None
-        while each_way - 1 <= spec.max_relays:
-            pieces = split_path(
-                path, each_way, tubes_xy, spec.tube_clearance_m, spec.range_m * scale * (1 - 1e-9)
-            )
-            if pieces is not None:
-                break
-            each_way += 1  # a relay could not be placed clear of the tubes: one more
-        if pieces is None:
-            need = path_m / (spec.max_relays + 1)
-            unreachable.append((tid, need, f"path {path_m:.0f} m long"))
-            continue
-        trips.append(Trip(tid, tubes_xy[k], spot, path, path_m, each_way, pieces))
-
-    if unreachable and (on_unreachable == "raise" or not trips):
-        raise UnreachableError(_unreachable_message(unreachable, trips, lander_ll, spec, ids))
+        raise TooLargeError(msg)
+    if misses and (on_unreachable == "raise" or not trips):
+        raise UnreachableError(_unreachable_message(misses, trips, lander_ll, spec, ids))
 
     flights = [2 * t.flights_each_way for t in trips]
     dists = [2 * t.path_m for t in trips]
     a = _optimise.assign(flights, dists, helicopters, spec.flights_per_sol, tolerance_m=tolerance_m)
-    q = 1.0 - p_fail_flight
+    q = 1.0 - float(p_fail_flight)
     orders = [order_trips(list(g), trips, flights, values, q) for g in a.groups]
     legs, trip_rows, exp_value = schedule(
-        orders, trips, flights, values, q, spec, pad, lander_xy, inv
+        orders, trips, flights, values, q, spec, site.pad_ll, lander_ll
     )
-    spots = spots_frame(
-        trips,
-        pad,
-        lander_xy,
-        lander_ll,
-        inv,
-        _assumed_lander_note() if _is_assumed(lander_ll) else "given",
+    note = _assumed_lander_note() if _is_assumed(lander_ll) else "given"
+    spots = spots_frame(trips, site.pad_ll, lander_ll, note)
+    check_plan(
+        spots, legs, paths, site.framed, ids, tubes_ll, site.tubes, lander_ll, site.frame, spec
     )
-    total = float(sum(dists))
     notes = [
         f"lander: {_assumed_lander_note()}"
         if _is_assumed(lander_ll)
@@ -524,10 +638,15 @@ def plan_pickup(
             if v.startswith("ASSUMPTION") and k in {f.name for f in fields(spec)}
         ),
     ]
+    if len(a.groups) < helicopters:
+        notes.append(
+            f"helicopters: {helicopters} given; one tube per trip, so at most {len(a.groups)} "
+            "can fly"
+        )
     if hazard is not None and _hazard_is_synthetic(hazard):
         notes.append("hazards from SYNTHETIC terrain: not a measurement")
     unreach = pd.DataFrame(
-        [{"tube_id": t, "needed_range_m": r, "why": w} for t, r, w in unreachable],
+        [{"tube_id": m.tube_id, "needed_range_m": m.need_m, "why": m.why} for m in misses],
         columns=["tube_id", "needed_range_m", "why"],
     ).set_index("tube_id")
     return PickupPlan(
@@ -537,12 +656,12 @@ def plan_pickup(
         makespan_sols=a.sols,
         # when the packing search proved fewer sols impossible, that is the bound
         lower_bound_sols=a.sols if a.sols_proven else a.sols_lower_bound,
-        total_flight_m=total,
+        total_flight_m=float(sum(dists)),
         busiest_flight_m=a.busiest_m,
         busiest_flight_lower_bound_m=a.busiest_lower_bound_m,
         is_optimal=a.sols_proven and a.busiest_proven,
         method=a.method,
-        helicopters=helicopters,
+        helicopters=len(a.groups),
         spec=spec,
         expected_value=exp_value,
         max_value=float(sum(values[t.tube_id] for t in trips)),
@@ -558,107 +677,99 @@ def _is_assumed(lander_ll: tuple[float, float]) -> bool:
 
 
 def _hazard_is_synthetic(hazard: Any) -> bool:
-    if getattr(hazard, "synthetic", False):
+    if isinstance(hazard, str):
+        return hazard.strip().lower() == "synthetic"
+    if getattr(hazard, "synthetic", False) is True:
         return True
     return bool(
         isinstance(hazard, gpd.GeoDataFrame)
         and "synthetic" in hazard.columns
-        and hazard["synthetic"].any()
+        and hazard["synthetic"].astype(bool).any()
     )
 
 
-def _priorities(
-    checked: gpd.GeoDataFrame, ids: list[Any], priorities: Mapping[Any, float] | None
-) -> dict[Any, float]:
+def _priorities(checked: gpd.GeoDataFrame, ids: list[Any], priorities: Any) -> dict[Any, float]:
     if priorities is None:
         if "priority" in checked.columns:
             raw = checked["priority"].to_dict()
         else:
             raw = dict.fromkeys(ids, 1.0)
+    elif isinstance(priorities, pd.Series):
+        return _priorities(checked, ids, priorities.to_dict())
+    elif not isinstance(priorities, Mapping):
+        msg = (
+            f"priorities must map tube ids to values (a dict), got {type(priorities).__name__}; "
+            "e.g. priorities={1: 2.0, 2: 1.0, ...}."
+        )
+        raise InputError(msg)
     else:
         missing = [t for t in ids if t not in priorities]
         if missing:
             msg = f"priorities has no value for tubes {missing[:5]}; give every tube a value."
             raise InputError(msg)
         raw = {t: priorities[t] for t in ids}
-    bad = {
-        t: v
-        for t, v in raw.items()
-        if not (
-            isinstance(v, (int, float, np.number)) and math.isfinite(float(v)) and float(v) >= 0
-        )
-    }
+    bad = {t: v for t, v in raw.items() if (f := _finite(v)) is None or f < 0}
     if bad:
         msg = f"priorities {dict(list(bad.items())[:5])} must be finite numbers >= 0."
         raise InputError(msg)
     return {t: float(v) for t, v in raw.items()}
 
 
-def _check_inside(
-    ids: list[Any],
-    tubes_xy: list[tuple[float, float]],
-    lander_xy: tuple[float, float],
-    obstacles: list[Polygon],
-) -> None:
-    if not obstacles:
-        return
-    inside = [
-        tid
-        for tid, p in zip(ids, tubes_xy, strict=True)
-        if any(o.contains(Point(p)) for o in obstacles)
-    ]
+def _inside(ids: list[Any], site: Site, on_unreachable: str) -> dict[Any, list[str]]:
+    """Find the tubes inside a zone, with the zones' labels.
+
+    Raises PlanningError when the lander is inside one, or (unless skipping) a tube is.
+    """
+    framed, near = site.framed, site.planned
+    if not framed:
+        return {}
+    tree = shapely.STRtree([g for _, g in framed])
+    pts = shapely.points(np.vstack([site.tubes_xy.reshape(-1, 2), site.lander_xy.reshape(1, 2)]))
+    which, zone = tree.query(pts, predicate="intersects")
+    found: dict[int, list[str]] = {}
+    for w, z in zip(which.tolist(), zone.tolist(), strict=True):
+        found.setdefault(w, []).append(framed[z][0])
+    inside = {ids[near[w]]: labels for w, labels in sorted(found.items()) if w < len(near)}
     problems = []
-    if inside:
+    if inside and on_unreachable == "raise":
+        zones = sorted({z for labels in inside.values() for z in labels})
         problems.append(
-            f"tubes {inside} lie inside a no-fly zone or hazard; no helicopter "
-            "may land there. Check the polygons, or leave those tubes out"
+            f"tubes {list(inside)} lie inside a no-fly zone or hazard ({', '.join(zones[:5])}); "
+            "no helicopter may land there. Check the polygons, or leave those tubes out "
+            "(on_unreachable='skip')"
         )
-    if any(o.contains(Point(lander_xy)) for o in obstacles):
-        problems.append("the lander lies inside a no-fly zone or hazard; move the lander")
+    if len(near) in found:
+        problems.append(
+            "the lander lies inside a no-fly zone or hazard "
+            f"({', '.join(found[len(near)][:5])}); move the lander"
+        )
     if problems:
         raise PlanningError("; ".join(problems) + ".")
-
-
-def _pad(
-    lander: tuple[float, float], depot: tuple[float, float], field_: Field, spec: HelicopterSpec
-) -> tuple[float, float]:
-    base = math.atan2(depot[0] - lander[0], depot[1] - lander[1])
-    for turn in range(0, 360, 10):
-        for sign in (1, -1):
-            a = base + sign * math.radians(turn)
-            p = (
-                lander[0] + spec.lander_standoff_m * math.sin(a),
-                lander[1] + spec.lander_standoff_m * math.cos(a),
-            )
-            if not field_.blocked(p):
-                return p
-    msg = "no clear pad within lander_standoff_m of the lander: obstacles surround it."
-    raise PlanningError(msg)
-
-
-def _path_length_m(path: list[tuple[float, float]], inv: pyproj.Transformer) -> float:
-    x, y = zip(*path, strict=True)
-    lon, lat = inv.transform(np.array(x), np.array(y))
-    _, _, d = mars_geod().inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    return float(np.sum(d))
+    return inside
 
 
 def _unreachable_message(
-    unreachable: list[tuple[Any, float, str]],
+    misses: list[Miss],
     trips: list[Trip],
     lander: tuple[float, float],
     spec: HelicopterSpec,
     ids: list[Any],
 ) -> str:
     parts = []
-    for tid, need, why in unreachable:
-        need_txt = f"needs a range of {need:.0f} m" if math.isfinite(need) else why
-        parts.append(f"tube {tid!r} ({need_txt})")
-    head = (
-        f"the lander at ({lander[0]:.6f}, {lander[1]:.6f}) is out of reach of every tube"
-        if not trips
-        else f"{len(unreachable)} of {len(ids)} tubes cannot be reached"
-    )
+    for m in misses:
+        if math.isfinite(m.need_m):
+            least = "at least " if m.lower_bound else ""
+            text = f"needs a range of {least}{m.need_m:.0f} m"
+            text += f"; {m.why}" if m.lower_bound else ""
+        else:
+            text = m.why
+        parts.append(f"tube {m.tube_id!r} ({text})")
+    if trips:
+        head = f"{len(misses)} of {len(ids)} tubes cannot be reached"
+    elif all(math.isfinite(m.need_m) for m in misses):
+        head = f"the lander at ({lander[0]:.6f}, {lander[1]:.6f}) is out of reach of every tube"
+    else:
+        head = f"none of the {len(ids)} tubes can be reached"
     return (
         f"{head} with range_m={spec.range_m:g} and max_relays={spec.max_relays}: "
         + ", ".join(parts)

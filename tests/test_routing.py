@@ -234,7 +234,12 @@ def test_no_leg_crosses_a_no_fly_zone(depot: gpd.GeoDataFrame, plan: marsgeo.Pic
 def test_flights_avoid_synthetic_hazards(depot: gpd.GeoDataFrame) -> None:
     dtm = bm.synthetic_dtm()
     hazards = bm.hazard_polygons(bm.hazard_mask(bm.slope_deg(dtm)))
-    far = (77.4160, 18.4510)  # east of the depot, beyond the synthetic craters
+    # north-east of the depot, beyond a synthetic crater that the direct flights cross
+    far = _from_centroid(depot, 51.0, 360.0)
+    plain = plan_pickup(depot, lander=far)
+    assert (
+        plain.legs[plain.legs.kind.str.startswith("flight")].intersects(hazards.union_all()).any()
+    )
     routed = plan_pickup(depot, lander=far, hazard=dtm)
     flights = routed.legs[routed.legs.kind.str.startswith("flight")]
     assert not flights.intersects(hazards.union_all()).any()
