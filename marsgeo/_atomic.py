@@ -1,24 +1,28 @@
 """Atomic file writes (private, shared by every marsgeo writer).
 
-A file is written into a private temporary folder beside its target, named
-``.<target name>.<8 random characters>.part``, then renamed over the target, so that no
-half-written file is ever seen under the target's name. Whatever a driver writes besides the
-file (a SQLite ``-journal`` or ``-wal``) stays in that folder and goes with it.
+Each write makes its own folder beside the target with :func:`tempfile.mkdtemp` (mode 0700),
+named ``.<target name>.<8 random characters>.part``, writes the file there under the target's
+name, flushes it to the disk (``fsync``), renames it over the target and flushes the folder
+too, so that no half-written file is ever seen under the target's name and a crash right
+after a write leaves the old file or the new one. Whatever a driver writes besides the file
+(a SQLite ``-journal`` or ``-wal``) stays in that folder and goes with it.
 
-- Durability: the file is flushed to the disk (``fsync``) before the rename, and the folder
-  after it, so that a crash right after a write leaves the old file or the new one.
-- Leftovers: a writer killed mid-write (``kill -9``, a power cut) leaves its temporary folder
-  behind. The next write to the same target removes such leftovers: only names that match
-  this pattern for that target (or the ``.<stem>.<8 characters>.part<suffix>`` files, and
-  their ``-journal`` / ``-wal`` / ``-shm`` companions, of earlier marsgeo versions), only if
-  they are older than the write that finds them, and only if no running writer holds them: each
-  writer holds an advisory lock (``flock``) on its folder while it writes. Where advisory locks
-  do not exist (Windows), leftovers are removed once they are a day old.
-- Symbolic links: a target that is a symbolic link is written through: the file it points to is
-  replaced (in that file's folder) and the link is kept, as text editors do.
+- Leftovers: a writer killed mid-write (``kill -9``, a power cut) leaves its folder behind.
+  The next write to the same target removes such a folder only if all of these hold: its
+  name has exactly the pattern above for that target; it is a folder (not a symbolic link
+  or anything else) owned by the user who writes; no running writer holds it (each writer
+  holds an advisory lock, ``flock``, on its folder while it writes); and it holds nothing
+  but regular files named as the target or as SQLite's ``-journal``, ``-wal`` or ``-shm``
+  beside it. Nothing else is ever opened or removed. Where advisory locks do not exist
+  (Windows), leftovers are left in place.
+- Symbolic links: a target that is a symbolic link is written through: the file it points
+  to is replaced (in that file's folder) and the link is kept, as text editors do. A link
+  to nothing is refused, as ``cp`` refuses it: writing through it would create a file
+  elsewhere.
 - Errors: a failure of the file system (no permission, read-only file system, disk full, a
-  path through a file, a deleted working folder) or of a GDAL driver while writing becomes a
-  :class:`marsgeo.errors.DataFileError` naming the path, the cause and a fix.
+  path through a file, a deleted working folder) becomes a
+  :class:`marsgeo.errors.DataFileError` naming the path, the cause and a fix; so does an
+  error a GDAL driver raises while writing, with the driver's words and a fix for the data.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ import re
 import shutil
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,16 +49,28 @@ except ImportError:  # pragma: no cover - Windows
 #: Temporary folders of the writes in progress (see :func:`abandon_writes`).
 _ACTIVE: set[Path] = set()
 
-# Where Linux (4.7 and later) publishes a process's umask without changing it.
-_PROC_STATUS = Path("/proc/self/status")
-
 #: Temporary folders are named ``.<name>.<random>.part`` (the name cut to this length).
 _NAME_CHARS = 64
-_RANDOM = "[a-z0-9_]{8}"  # what tempfile.mkdtemp puts between prefix and suffix
-#: Without advisory locks, a leftover is removed once it is this old [s].
-_UNLOCKED_STALE_S = 24 * 3600.0
-#: Python packages whose exceptions, raised while a file is written, are file errors.
-_DRIVER_PACKAGES = ("pyogrio", "fiona", "rasterio", "osgeo")
+#: What :func:`tempfile.mkdtemp` puts between its prefix and its suffix.
+_RANDOM = "[a-z0-9_]{8}"
+#: What a leftover folder may hold besides the file itself: SQLite's files beside it.
+_COMPANIONS = ("", "-journal", "-wal", "-shm")
+#: Python packages whose code writes files through GDAL.
+_DRIVER_PACKAGES = frozenset({"pyogrio", "fiona", "rasterio", "osgeo"})
+# Leftovers are removed only where locks tell a live writer from a dead one and every step
+# can be taken relative to an open folder (no path is followed twice).
+_CAN_CLEAN = (
+    fcntl is not None
+    and {os.open, os.stat, os.unlink, os.rmdir} <= os.supports_dir_fd
+    and os.listdir in os.supports_fd
+)
+# open a folder, never a link, pipe or device (a pipe's open would wait for a writer)
+_FOLDER_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_DIRECTORY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+)
 
 # what to do about each system error while writing a file
 _FIXES = {
@@ -119,17 +134,31 @@ def reason(exc: BaseException) -> str:
 
 
 def is_driver_error(exc: BaseException) -> bool:
-    """Whether ``exc`` comes from a GDAL-based I/O library (pyogrio, fiona, rasterio)."""
-    return type(exc).__module__.split(".")[0] in _DRIVER_PACKAGES
+    """Whether ``exc`` comes from a GDAL-based I/O library (pyogrio, fiona, rasterio).
+
+    That is an exception of one of their classes, or any exception raised in their code
+    (they also raise builtins such as ``NotImplementedError`` for data they cannot write).
+    """
+    if type(exc).__module__.split(".")[0] in _DRIVER_PACKAGES:
+        return True
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        # compiled (Cython) frames carry no module name, only the code's qualified name
+        where = frame.f_globals.get("__name__") or frame.f_code.co_name
+        if str(where).split(".")[0] in _DRIVER_PACKAGES:
+            return True
+        tb = tb.tb_next
+    return False
 
 
-def write_error(exc: BaseException, path: Any) -> DataFileError:
-    """Return the :class:`DataFileError` for a failure to write ``path``: cause and fix."""
-    code = getattr(exc, "errno", None)
-    if isinstance(exc, OSError) and isinstance(code, int) and code in _FIXES:
+def write_error(exc: OSError, path: Any) -> DataFileError:
+    """Return the :class:`DataFileError` for a system error while writing ``path``."""
+    code = exc.errno
+    if isinstance(code, int) and code in _FIXES:
         why = f"{exc.strerror or os.strerror(code)} [{errno.errorcode.get(code, code)}]"
         fix = _FIXES[code]
-        where = getattr(exc, "filename", None)
+        where = exc.filename
         # name the file the system refused, unless it is the target or a temporary one
         if where is not None and str(where) != str(path) and ".part" not in str(where):
             why += f" at {str(where)!r}"
@@ -141,6 +170,26 @@ def write_error(exc: BaseException, path: Any) -> DataFileError:
     if isinstance(code, int):
         error.errno = code
     return error
+
+
+def driver_error(exc: BaseException, path: Any) -> DataFileError:
+    """Return the :class:`DataFileError` for a driver that refused to write ``path``.
+
+    Such errors are about the data, not the disk: a name the format reserves, two columns
+    the format takes for the same, values the format cannot hold.
+
+    Examples
+    --------
+    >>> print(driver_error(RuntimeError("UNIQUE constraint failed: t.fid"), "t.gpkg"))
+    path='t.gpkg' cannot be written: the driver refused the data: UNIQUE constraint failed:
+    t.fid; change what it names (e.g. rename or drop that column, ...) or write another format.
+    """
+    msg = (
+        f"path={str(path)!r} cannot be written: the driver refused the data: {reason(exc)}; "
+        "change what it names (e.g. rename or drop that column, pick another layer name, "
+        "make the values fit the format) or write another format."
+    )
+    return DataFileError(msg)
 
 
 def file_path(path: Any, *, name: str = "path", example: str = "out.html") -> Path:
@@ -177,20 +226,44 @@ def file_path(path: Any, *, name: str = "path", example: str = "out.html") -> Pa
     return Path(text)
 
 
+def _follow_link(target: Path, shown: str) -> Path:
+    """Return the file a symbolic link points to; refuse a link to nothing or a loop."""
+    try:
+        os.stat(target)
+    except OSError as exc:
+        pointed = os.readlink(target)
+        if exc.errno == errno.ELOOP:
+            msg = (
+                f"path={shown!r} is a symbolic link to {pointed!r} that leads back to "
+                "itself; remove the link or point it at a file."
+            )
+        elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            msg = (
+                f"path={shown!r} is a symbolic link to {pointed!r}, which does not exist; "
+                "not writing through a dangling symbolic link (it would create a file "
+                "there): remove the link, or create the file it points to first."
+            )
+        else:
+            raise
+        raise DataFileError(msg) from None
+    return Path(os.path.realpath(target))
+
+
 def check_target(path: Any, *, example: str = "out.html") -> Path:
     """Check that ``path`` can name a file to write; return the file to replace.
 
     The path must be a file path (see :func:`file_path`) whose folder exists and which is not
     a folder or a special file (device, pipe, socket). A symbolic link is followed: the file
-    it points to is returned.
+    it points to is returned; a link to nothing is refused.
 
     Raises
     ------
     marsgeo.errors.InputError
         ``path`` is not a file path.
     marsgeo.errors.DataFileError
-        ``path`` is a folder or a special file, its folder does not exist, a part of the
-        folder path is a file, or it is relative to a working folder that no longer exists.
+        ``path`` is a folder or a special file, a symbolic link to nothing, its folder does
+        not exist, a part of the folder path is a file, or it is relative to a working
+        folder that no longer exists.
     """
     target = file_path(path, example=example)
     shown = str(path)
@@ -204,7 +277,12 @@ def check_target(path: Any, *, example: str = "out.html") -> Path:
                 "path."
             )
             raise DataFileError(msg) from None
-    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    try:
+        real = _follow_link(target, shown) if target.is_symlink() else target
+    except MarsGeoError:
+        raise
+    except OSError as exc:
+        raise write_error(exc, path) from exc
     link = " (where the symbolic link points)" if real != target else ""
     if real.is_dir():
         msg = f"path={shown!r} is a folder{link}; pass a file name such as {example!r}."
@@ -228,101 +306,74 @@ def check_target(path: Any, *, example: str = "out.html") -> Path:
     return real
 
 
-def _current_umask() -> int:
-    """Return the process's umask, leaving it in place."""
-    # os.umask can only read the mask by replacing it, and the mask is shared by every thread:
-    # a file another thread creates between the two calls would get the temporary mask. Read
-    # it from /proc where the kernel offers it; elsewhere, set the most restrictive mask (so
-    # such a file is private rather than exposed) and put the old one back at once.
-    with contextlib.suppress(OSError, ValueError):
-        for line in _PROC_STATUS.read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
-
-
-def _final_mode(target: Path) -> int:
-    """Permission bits for the written file: the existing target's, else a new file's."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode) & 0o777
-    except FileNotFoundError:
-        return 0o666 & ~_current_umask()
-
-
-def _leftover_patterns(target: Path) -> list[re.Pattern[str]]:
-    """Names of temporary files and folders marsgeo writers make for ``target``."""
-    return [
-        re.compile(rf"\.{re.escape(target.name[:_NAME_CHARS])}\.{_RANDOM}\.part"),
-        # earlier versions: a file beside the target, and SQLite's companions of it
-        re.compile(
-            rf"\.{re.escape(target.stem)}\.{_RANDOM}\.part{re.escape(target.suffix)}"
-            r"(?:-journal|-wal|-shm)?"
-        ),
-    ]
-
-
-def _try_lock(fd: int) -> bool:
-    """Take the advisory lock on an open file or folder; False if another writer holds it."""
+def _try_lock(fd: int) -> bool | None:
+    """Take the advisory lock on an open folder: True, False if held, None if unsupported."""
     if fcntl is None:  # pragma: no cover - Windows
-        return True
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
         if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
             return False
-        raise  # e.g. ENOLCK: locks unsupported here
+        return None  # e.g. ENOLCK: no locks on this file system
     return True
 
 
-def _remove_leftovers(target: Path, started_ns: int) -> None:
-    """Remove temporary files that killed writers left for ``target`` (best effort)."""
-    patterns = _leftover_patterns(target)
-    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
-        for entry in entries:
-            if not any(p.fullmatch(entry.name) for p in patterns):
-                continue
-            with contextlib.suppress(OSError):
-                _remove_if_stale(Path(entry.path), started_ns)
-
-
-def _remove_if_stale(path: Path, started_ns: int) -> None:
-    info = path.lstat()
-    if stat.S_ISLNK(info.st_mode) or info.st_mtime_ns >= started_ns:
-        return  # not ours, or made after this write began: perhaps by a running writer
-    if fcntl is None:  # pragma: no cover - Windows: no locks to ask, so only what is a day old
-        if time.time() - info.st_mtime >= _UNLOCKED_STALE_S:
-            _remove(path, info)
+def _remove_leftovers(real: Path) -> None:
+    """Remove the folders that killed writers left for ``real`` (best effort)."""
+    if not _CAN_CLEAN:  # pragma: no cover - Windows
         return
-    fd = os.open(path, os.O_RDONLY)
+    pattern = re.compile(rf"\.{re.escape(real.name[:_NAME_CHARS])}\.{_RANDOM}\.part")
+    with contextlib.suppress(OSError):
+        parent = os.open(real.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            for name in os.listdir(parent):
+                if pattern.fullmatch(name):
+                    with contextlib.suppress(OSError):
+                        _remove_if_leftover(parent, name, real.name)
+        finally:
+            os.close(parent)
+
+
+def _remove_if_leftover(parent: int, name: str, file_name: str) -> None:
+    """Remove folder ``name`` in ``parent`` if it is a dead writer's (see the module)."""
+    fd = os.open(name, _FOLDER_FLAGS, dir_fd=parent)  # fails on anything but a folder
     try:
-        if _try_lock(fd):  # else a running writer holds it
-            _remove(path, info)
+        info = os.fstat(fd)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return
+        if not _try_lock(fd):
+            return  # a running writer holds it, or locks cannot tell
+        names = os.listdir(fd)
+        expected = {file_name + end for end in _COMPANIONS}
+        if not set(names) <= expected:
+            return
+        if not all(
+            stat.S_ISREG(os.stat(n, dir_fd=fd, follow_symlinks=False).st_mode) for n in names
+        ):
+            return
+        for n in names:
+            os.unlink(n, dir_fd=fd)
+        os.rmdir(name, dir_fd=parent)  # refused if anything was added meanwhile
     finally:
         os.close(fd)
 
 
-def _remove(path: Path, info: os.stat_result) -> None:
-    if stat.S_ISDIR(info.st_mode):
-        shutil.rmtree(path)
-    else:
-        path.unlink()
-
-
 def _make_locked_folder(real: Path) -> tuple[Path, int | None]:
-    """Create and lock this write's temporary folder beside ``real``."""
+    """Create this write's temporary folder beside ``real`` and lock it."""
+    prefix = f".{real.name[:_NAME_CHARS]}."
     for _ in range(5):
-        folder = Path(
-            tempfile.mkdtemp(prefix=f".{real.name[:_NAME_CHARS]}.", suffix=".part", dir=real.parent)
-        )
+        folder = Path(tempfile.mkdtemp(prefix=prefix, suffix=".part", dir=real.parent))
         if fcntl is None:  # pragma: no cover - Windows: no advisory locks
             return folder, None
-        fd = os.open(folder, os.O_RDONLY)
         try:
-            # another write's clean-up may have taken (and removed) it in the instant
-            # between its creation and this lock: then make another one
-            if _try_lock(fd) and os.path.samestat(os.fstat(fd), folder.stat()):
+            fd = os.open(folder, _FOLDER_FLAGS)
+        except FileNotFoundError:
+            continue  # another write's clean-up took it in the instant before the lock
+        try:
+            locked = _try_lock(fd)
+            # the clean-up may also have removed it between the open and the lock
+            if locked is not False and os.path.samestat(os.fstat(fd), folder.stat()):
                 return folder, fd
         except FileNotFoundError:
             pass
@@ -334,12 +385,28 @@ def _make_locked_folder(real: Path) -> tuple[Path, int | None]:
     raise DataFileError(msg)
 
 
+def _final_mode(real: Path, folder: Path) -> int:
+    """Permission bits for the written file: the replaced file's, else a new file's."""
+    try:
+        return stat.S_IMODE(real.stat().st_mode) & 0o777
+    except FileNotFoundError:
+        pass
+    # what the system gives any new file here (umask, default ACLs), asked of the system
+    # itself: os.umask could only read the mask by changing it for every thread
+    probe = folder / real.name
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        return stat.S_IMODE(os.fstat(fd).st_mode) & 0o777
+    finally:
+        os.close(fd)
+        probe.unlink()
+
+
 def _fsync(path: Path, *, folder: bool = False) -> None:
     """Flush a file (or a folder's entries) to the disk, where the system allows it."""
     if folder and os.name == "nt":  # pragma: no cover - Windows cannot open folders
         return
-    flags = os.O_RDONLY if folder or os.name != "nt" else os.O_RDWR
-    fd = os.open(path, flags)
+    fd = os.open(path, os.O_RDONLY if folder or os.name != "nt" else os.O_RDWR)
     try:
         os.fsync(fd)
     except OSError as exc:
@@ -380,15 +447,13 @@ def atomic_target(path: Any, *, example: str = "out.html") -> Iterator[Path]:
     marsgeo.errors.InputError
         ``path`` is not a file path.
     marsgeo.errors.DataFileError
-        ``path`` is a folder, its folder does not exist, or the file system refused the
-        write (the message names the cause and a fix). Errors the block raises pass
-        through, but a system error (``OSError``) or a GDAL driver's error while writing
-        becomes a DataFileError.
+        ``path`` is a folder, a special file or a symbolic link to nothing, its folder does
+        not exist, the file system refused the write, or a GDAL driver refused the data
+        (the message names the cause and a fix). Other errors the block raises pass through.
     """
-    started_ns = time.time_ns()
     try:
         real = check_target(path, example=example)
-        _remove_leftovers(real, started_ns)
+        _remove_leftovers(real)
         folder, lock = _make_locked_folder(real)
     except MarsGeoError:
         raise
@@ -397,11 +462,11 @@ def atomic_target(path: Any, *, example: str = "out.html") -> Iterator[Path]:
     tmp = folder / real.name
     _ACTIVE.add(folder)
     try:
+        mode = _final_mode(real, folder)
         yield tmp
         if not tmp.is_file():
             msg = f"path={str(path)!r}: the writer produced no file; nothing was replaced."
             raise DataFileError(msg)
-        mode = _final_mode(real)
         # a file system without Unix permissions (FAT, some network shares) may refuse
         # chmod; the file is still written, with the permissions that file system gives it
         with contextlib.suppress(PermissionError, NotImplementedError):
@@ -415,7 +480,7 @@ def atomic_target(path: Any, *, example: str = "out.html") -> Iterator[Path]:
         raise write_error(exc, path) from exc
     except Exception as exc:
         if is_driver_error(exc):
-            raise write_error(exc, path) from exc
+            raise driver_error(exc, path) from exc
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)

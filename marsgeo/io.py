@@ -25,10 +25,25 @@ Text formats keep every value exactly:
   missing value as nothing (``a,"",`` is an empty text then a missing value). Readers that
   see no difference (pandas, by default) read both as missing.
 
+Every writer refuses, before anything is written, a table the format cannot hold, naming
+the columns and the fix: columns with several header levels (a MultiIndex), column names
+that repeat as written (GeoPackage ignores case), column names that are not text (GPKG and
+FlatGeobuf; JSON also takes whole numbers, written as text), and for GPKG, FlatGeobuf and
+GeoJSON durations (``timedelta64``: convert them to seconds) and geometries besides the active
+one. GeoJSON and JSON also refuse values JSON has no form for (e.g. complex numbers), naming
+their columns.
+
+Integer columns with missing values (pandas ``Int64``, e.g. the catalogue's
+``sample_number``) are written to GPKG and FlatGeobuf as integer fields with nulls; geopandas
+reads such a field back as ``float64`` with NaN (``gpd.read_file(path, use_arrow=True)``, or
+``.astype("Int64")`` after reading, gives integers again).
+
 Files are written atomically (a temporary file, then a rename): a failed write leaves the
-old file as it was, and a system error (no permission, disk full, read-only file system)
-becomes a :class:`marsgeo.errors.DataFileError` naming the path and a fix. A target that is a
-symbolic link is written through (the file it points to is replaced; the link is kept).
+old file as it was. A system error (no permission, disk full, read-only file system)
+becomes a :class:`marsgeo.errors.DataFileError` naming the path and a fix, as does an error
+of the GDAL driver (its words, and a fix for the data). A target that is a symbolic link is
+written through (the file it points to is replaced; the link is kept); a link to nothing is
+refused.
 Read the files back with :func:`marsgeo.read_tubes` or :func:`marsgeo.read_outline`, or with
 geopandas.
 """
@@ -47,9 +62,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from marsgeo._atomic import atomic_target, check_target, file_path
+from marsgeo._atomic import atomic_target, check_target, driver_error, file_path
 from marsgeo.crs import require_mars_crs, to_mars_geographic
-from marsgeo.errors import InputError
+from marsgeo.errors import InputError, MarsGeoError, raise_collected
 
 __all__ = [
     "FORMATS",
@@ -89,6 +104,92 @@ def _flag(value: Any, *, name: str) -> bool:
         msg = f"{name}={value!r} must be True or False."
         raise InputError(msg)
     return bool(value)
+
+
+def _column_problems(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> list[str]:
+    """List what in a table's columns the format ``fmt`` cannot hold, one sentence each.
+
+    ``fmt`` is a value of :data:`FORMATS` or ``"JSON"``; ``geometry`` names the active
+    geometry column, if any.
+    """
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):
+        return [
+            f"the columns have {columns.nlevels} header levels (a MultiIndex, e.g. "
+            f"{columns[0]!r}), which {fmt} cannot hold; flatten them first, e.g. "
+            "frame.columns = ['_'.join(map(str, c)) for c in frame.columns]."
+        ]
+    problems = []
+    gis = fmt in ("GPKG", "FlatGeobuf")
+
+    def named(name: Any) -> bool:
+        if isinstance(name, str) or fmt == "CSV":
+            return True
+        whole = isinstance(name, (int, np.integer)) and not isinstance(name, (bool, np.bool_))
+        return whole and fmt in ("JSON", "GeoJSON")
+
+    odd = [name for name in columns if not named(name)]
+    if odd:
+        needs = "text" if gis else "text or whole numbers"
+        problems.append(
+            f"column names {odd!r} are not text, which {fmt} needs ({needs}); rename them, "
+            "e.g. frame.rename(columns=str)."
+        )
+    # the names as the file holds them: GeoPackage (SQLite) takes 'notes' and 'Notes' as one
+    same: dict[str, list[Any]] = {}
+    for name in columns:
+        written = str(name).casefold() if fmt == "GPKG" else str(name)
+        same.setdefault(written, []).append(name)
+    repeated = [names for names in same.values() if len(names) > 1]
+    if repeated:
+        case = " (GeoPackage column names ignore case)" if fmt == "GPKG" else ""
+        shown = "; ".join(", ".join(repr(n) for n in names) for names in repeated)
+        problems.append(
+            f"columns {shown} have the same name in {fmt}{case}; rename or drop all but one "
+            "of each, e.g. frame.rename(columns={...}) or frame.drop(columns=...)."
+        )
+    if fmt == "CSV" or fmt == "JSON":
+        return problems
+    durations, geometries, numbers = [], [], []
+    for i, (name, dtype) in enumerate(zip(columns, frame.dtypes, strict=True)):
+        if pd.api.types.is_timedelta64_dtype(dtype):
+            durations.append(name)
+        elif isinstance(dtype, gpd.array.GeometryDtype) and name != geometry:
+            geometries.append(name)
+        elif gis and isinstance(dtype, np.dtype) and _unstorable(dtype, frame.iloc[:, i]):
+            numbers.append(f"{name!r} ({dtype})")
+    if durations:
+        problems.append(
+            f"columns {durations!r} hold durations (timedelta64), which {fmt} cannot store; "
+            "convert them to seconds: df[col].dt.total_seconds() (named e.g. 'duration_s')."
+        )
+    if geometries:
+        problems.append(
+            f"columns {geometries!r} hold geometries besides the active one "
+            f"({geometry!r}), which {fmt} cannot store; write them as text, "
+            "df[col] = df[col].to_wkt(), or drop them."
+        )
+    if numbers:
+        problems.append(
+            f"columns {', '.join(numbers)} hold numbers {fmt} cannot store (complex, float16, "
+            "or whole numbers above 2**63 - 1); convert them, e.g. df[col].astype(float) "
+            "or df[col].astype(str)."
+        )
+    return problems
+
+
+def _unstorable(dtype: np.dtype[Any], values: pd.Series[Any]) -> bool:
+    """Whether GDAL's vector formats cannot store these numbers (their fields hold int64)."""
+    if dtype.kind == "c" or dtype == np.float16:
+        return True
+    return dtype == np.uint64 and bool((values.to_numpy() > np.iinfo(np.int64).max).any())
+
+
+def _check_columns(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> None:
+    """Refuse a table whose columns ``fmt`` cannot hold (see :func:`_column_problems`)."""
+    raise_collected(
+        InputError, _column_problems(frame, fmt=fmt, geometry=geometry), what=f"data ({fmt})"
+    )
 
 
 def check_output(path: Any, *, extensions: Collection[str] = tuple(FORMATS)) -> Path:
@@ -166,13 +267,12 @@ def plain_values(frame: pd.DataFrame, *, timespec: str = "auto") -> pd.DataFrame
     if not isinstance(timespec, str) or timespec not in TIMESPECS:
         msg = f"timespec={timespec!r} is not one of {list(TIMESPECS)}."
         raise InputError(msg)
-    for col in out.columns:
-        if col != "geometry" and pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = pd.Series(
-                [None if pd.isna(t) else t.isoformat(timespec=timespec) for t in out[col]],
-                index=out.index,
-                dtype=object,
-            )
+    for i, dtype in enumerate(out.dtypes):  # by position: column names may repeat
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            times = out.iloc[:, i]
+            text = [None if pd.isna(t) else t.isoformat(timespec=timespec) for t in times]
+            column: Any = pd.Series(text, index=out.index, dtype=object)  # None stays None
+            out.isetitem(i, column)
     return out
 
 
@@ -185,8 +285,8 @@ def _rows(index: pd.Index, mask: Any, limit: int = 5) -> str:
 def _infinite_values(frame: pd.DataFrame, *, what: str) -> None:
     """Refuse infinite numbers, which JSON (RFC 8259) cannot hold."""
     problems = []
-    for col in frame.columns:
-        values = frame[col]
+    for i, col in enumerate(frame.columns):
+        values = frame.iloc[:, i]
         if pd.api.types.is_float_dtype(values.dtype):
             mask = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
         elif values.dtype == object:
@@ -242,12 +342,29 @@ def _json_default(value: Any) -> Any:
         return value.item()
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    msg = f"cannot write {type(value).__name__} as JSON; convert the column to text first."
-    raise InputError(msg)
+    msg = f"{type(value).__name__} values"
+    raise TypeError(msg)
 
 
-def _dumps(doc: Any) -> str:
-    return json.dumps(doc, ensure_ascii=False, default=_json_default, allow_nan=False)
+def _dumps(doc: Any, *, table: pd.DataFrame) -> str:
+    """Return ``doc`` as JSON; name the columns of ``table`` (its source) JSON cannot hold."""
+    try:
+        return json.dumps(doc, ensure_ascii=False, default=_json_default, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        problems = []
+        for i, col in enumerate(table.columns):
+            try:
+                json.dumps(
+                    _json_ready(list(table.iloc[:, i])), default=_json_default, allow_nan=False
+                )
+            except (TypeError, ValueError) as bad:
+                problems.append(f"{col!r} ({bad})")
+        where = f"columns {', '.join(problems)}" if problems else f"values ({exc})"
+        msg = (
+            f"data: {where} cannot be written as JSON (RFC 8259); convert them to text or "
+            "numbers first, e.g. df[col].astype(str), or write CSV."
+        )
+        raise InputError(msg) from exc
 
 
 def index_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -312,7 +429,8 @@ def geojson_text(data: gpd.GeoDataFrame) -> str:
     Raises
     ------
     marsgeo.errors.InputError
-        ``data`` is not a GeoDataFrame, has infinite values or non-finite coordinates.
+        ``data`` is not a GeoDataFrame, has infinite values or non-finite coordinates, or
+        columns GeoJSON cannot hold (see the module's documentation).
     marsgeo.errors.CRSError
         ``data`` has no CRS or a non-Mars CRS.
 
@@ -325,23 +443,27 @@ def geojson_text(data: gpd.GeoDataFrame) -> str:
     """
     _check_geodata(data)
     require_mars_crs(data, name="data")
-    mars = plain_values(to_mars_geographic(data))
-    _infinite_values(pd.DataFrame(mars.drop(columns=mars.geometry.name)), what="data")
-    _finite_geometry(mars.geometry, what="data")
-    index_name = mars.index.name
-    flat: Any = mars.reset_index(drop=index_name is None)
-    doc: dict[str, Any] = flat.to_geo_dict(na="null", drop_id=True)
+    geometry = data.geometry.name
+    named_index = any(n is not None for n in data.index.names)
+    flat = index_as_columns(data) if named_index else data.reset_index(drop=True)
+    _check_columns(flat, fmt="GeoJSON", geometry=geometry)
+    # rows are named by the index they have in ``data``
+    _infinite_values(pd.DataFrame(data.drop(columns=geometry)), what="data")
+    _finite_geometry(data.geometry, what="data")
+    mars: Any = plain_values(to_mars_geographic(flat))
+    doc: dict[str, Any] = mars.to_geo_dict(na="null", drop_id=True)
     for feature in doc["features"]:
         feature["properties"] = _json_ready(feature["properties"])
     doc["crs"] = {"type": "name", "properties": {"name": "IAU_2015:49900"}}
-    return _dumps(doc)
+    return _dumps(doc, table=pd.DataFrame(mars.drop(columns=geometry)))
 
 
 def json_records_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     """Return a table as a JSON array of records (one object per row), RFC 8259 clean.
 
-    Missing values are ``null``, times ISO 8601 text with all their digits, numbers in full
-    precision; infinite numbers are refused, naming their column and rows.
+    Missing values are ``null``, times ISO 8601 text with all their digits, durations ISO
+    8601 durations, numbers in full precision; infinite numbers are refused, naming their
+    column and rows.
 
     Parameters
     ----------
@@ -354,27 +476,36 @@ def json_records_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     -------
     str
 
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``frame`` is not a table, has infinite numbers, values JSON cannot hold, column
+        names that repeat or are neither text nor whole numbers, or several header levels.
+
     Examples
     --------
     >>> json_records_text(pd.DataFrame({"d": [1.5, float("nan")]}))
     '[{"d": 1.5}, {"d": null}]'
     """
-    _infinite_values(_table(frame), what="data")
-    plain = plain_values(index_as_columns(frame) if _flag(index, name="index") else frame)
+    table = _table(frame)
+    flat = index_as_columns(table) if _flag(index, name="index") else table
+    _check_columns(flat, fmt="JSON")
+    _infinite_values(table, what="data")
+    plain = plain_values(flat)
     records = [
         _json_ready(dict(zip(plain.columns, row, strict=True)))
         for row in plain.itertuples(index=False, name=None)
     ]
-    return _dumps(records)
+    return _dumps(records, table=plain)
 
 
-def _empty_text_cells(frame: pd.DataFrame) -> Iterator[tuple[Any, Any]]:
-    for col in frame.columns:
-        values = frame[col]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+def _empty_text_cells(frame: pd.DataFrame) -> Iterator[tuple[int, Any]]:
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            values = frame.iloc[:, i]
             mask = np.array([isinstance(v, str) and v == "" for v in values], dtype=bool)
             if mask.any():
-                yield col, mask
+                yield i, mask
 
 
 def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
@@ -395,6 +526,12 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     -------
     str
 
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``frame`` is not a table, has column names that repeat (as written) or several
+        header levels.
+
     Examples
     --------
     >>> print(csv_text(pd.DataFrame({"note": ["", None, "a,b"], "n": [1, 2, 3]})), end="")
@@ -403,16 +540,19 @@ def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
     ,2
     "a,b",3
     """
-    _table(frame)
-    plain = plain_values(index_as_columns(frame) if _flag(index, name="index") else frame)
+    table = _table(frame)
+    flat = index_as_columns(table) if _flag(index, name="index") else table
+    _check_columns(flat, fmt="CSV")
+    plain = plain_values(flat)
     empty = list(_empty_text_cells(plain))
     token = ""
     if empty:
         # a word the CSV writer leaves unquoted, found nowhere else: then replaced by ""
         token = f"marsgeo{uuid.uuid4().hex}"
         plain = plain.copy()
-        for col, mask in empty:
-            plain[col] = plain[col].astype(object).where(~mask, token)
+        for i, mask in empty:
+            column: Any = plain.iloc[:, i].astype(object).where(~mask, token)
+            plain.isetitem(i, column)
     text: str = plain.to_csv(index=False, lineterminator="\n")
     return text.replace(token, '""') if token else text
 
@@ -473,6 +613,7 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
     """
     target = check_output(path)
     suffix = target.suffix.lower()
+    fmt = FORMATS[suffix]
     if not isinstance(data, pd.DataFrame):
         msg = f"data must be a DataFrame or GeoDataFrame, got {type(data).__name__}."
         raise InputError(msg)
@@ -489,39 +630,70 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
     elif suffix != ".csv":
         msg = f"data has no geometry; write it as CSV (path ending .csv), not {suffix}."
         raise InputError(msg)
-    text = geojson_text(data) if suffix == ".geojson" else None
+    named_index = any(n is not None for n in data.index.names)
+    payload: bytes | None = None
     try:
-        with atomic_target(path, example=f"out{suffix}") as tmp:
-            if text is not None:
-                tmp.write_text(text, encoding="utf-8", newline="")
-            elif suffix == ".csv":
-                if geo:
-                    mars = to_mars_geographic(data)
-                    frame = pd.DataFrame(mars.drop(columns=mars.geometry.name))
-                    with np.errstate(invalid="ignore"):  # NaN coordinates stay NaN
-                        where = gpd.GeoSeries(mars.geometry).representative_point()
-                    frame["lon"] = where.x.to_numpy()
-                    frame["lat"] = where.y.to_numpy()
-                    # full precision (the default rounds to 1e-6 deg, 6 cm on Mars)
-                    frame["geometry_wkt"] = (
-                        gpd.GeoSeries(mars.geometry).to_wkt(rounding_precision=-1).to_numpy()
-                    )
-                else:
-                    frame = data
-                text = csv_text(frame, index=frame.index.name is not None)
-                tmp.write_text(text, encoding="utf-8", newline="")
-            else:
-                # GeoPackage and FlatGeobuf store UTC datetimes natively
-                out = index_as_columns(data) if data.index.name is not None else data
-                # FlatGeobuf's spatial index would reorder rows: keep catalogue (drop) order
-                kwargs: dict[str, Any] = (
-                    {"layer": layer or target.stem}
-                    if suffix == ".gpkg"
-                    else {"SPATIAL_INDEX": "NO"}
-                )
-                gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs).to_file(
-                    tmp, driver=FORMATS[suffix], **kwargs
-                )
+        if suffix == ".geojson":
+            payload = geojson_text(data).encode("utf-8")
+        elif suffix == ".csv":
+            frame = _csv_table(data) if geo else data
+            payload = csv_text(frame, index=named_index).encode("utf-8")
     except UnicodeEncodeError as exc:
         raise _text_problem(exc, path) from exc
+    kwargs: dict[str, Any] = {}
+    if payload is None:
+        # GeoPackage and FlatGeobuf store UTC datetimes natively
+        out = index_as_columns(data) if named_index else data
+        problems = _column_problems(out, fmt=fmt, geometry=data.geometry.name)
+        if suffix == ".gpkg":
+            kwargs["layer"] = layer or target.stem
+            problems += _layer_problems(kwargs["layer"], given=layer is not None)
+        else:  # FlatGeobuf's spatial index would reorder rows: keep catalogue (drop) order
+            kwargs["SPATIAL_INDEX"] = "NO"
+        raise_collected(InputError, problems, what=f"data ({fmt})")
+        gis = gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs)
+    with atomic_target(path, example=f"out{suffix}") as tmp:
+        if payload is not None:
+            tmp.write_bytes(payload)
+        else:
+            _write_with_driver(gis, tmp, driver=fmt, path=path, **kwargs)
     return target
+
+
+def _csv_table(data: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Geodata as a table: Mars ``lon`` and ``lat`` of each shape, and its WKT."""
+    mars = to_mars_geographic(data)
+    frame = pd.DataFrame(mars.drop(columns=mars.geometry.name))
+    with np.errstate(invalid="ignore"):  # NaN coordinates stay NaN
+        where = gpd.GeoSeries(mars.geometry).representative_point()
+    frame["lon"] = where.x.to_numpy()
+    frame["lat"] = where.y.to_numpy()
+    # full precision (the default rounds to 1e-6 deg, 6 cm on Mars)
+    frame["geometry_wkt"] = gpd.GeoSeries(mars.geometry).to_wkt(rounding_precision=-1).to_numpy()
+    return frame
+
+
+def _layer_problems(layer: str, *, given: bool) -> list[str]:
+    """Refuse a GeoPackage layer name the format keeps for its own tables."""
+    what = f"layer={layer!r}" if given else f"the layer name {layer!r} (the file's stem)"
+    if layer.startswith("gpkg") or layer.casefold().startswith("sqlite_"):
+        start = "gpkg" if layer.startswith("gpkg") else layer[:7]
+        return [
+            f"{what} begins with {start!r}, which GeoPackage keeps for its own tables; "
+            "pass another layer name, e.g. layer='tubes'."
+        ]
+    return []
+
+
+def _write_with_driver(
+    gis: gpd.GeoDataFrame, tmp: Path, *, driver: str, path: Any, **kwargs: Any
+) -> None:
+    """Write ``gis`` with a GDAL driver; any error the driver raises becomes marsgeo's."""
+    try:
+        gis.to_file(tmp, driver=driver, **kwargs)
+    except (MarsGeoError, OSError, MemoryError):
+        raise  # the file system's errors are named by atomic_target
+    except UnicodeEncodeError as exc:
+        raise _text_problem(exc, path) from exc
+    except Exception as exc:  # pyogrio also raises builtins (NotImplementedError, ...)
+        raise driver_error(exc, path) from exc

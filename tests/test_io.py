@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from pyproj import CRS
 
 import marsgeo
-import marsgeo._atomic
 import marsgeo.basemap
 from marsgeo._atomic import atomic_target
 from marsgeo.crs import MARS_GEOGRAPHIC, local_crs
@@ -155,12 +155,7 @@ def mode_of(path: Path) -> int:
 @pytest.mark.skipif(os.name != "posix", reason="Unix permissions")
 @pytest.mark.parametrize("mask", sorted(NEW_FILE_MODE), ids=lambda m: f"umask{m:03o}")
 @pytest.mark.parametrize("name", sorted(WRITERS))
-@pytest.mark.parametrize("umask_source", ["proc", "os.umask"])
-def test_new_files_get_the_mode_the_umask_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, mask: int, umask_source: str
-) -> None:
-    if umask_source == "os.umask":  # as on a system without /proc
-        monkeypatch.setattr(marsgeo._atomic, "_PROC_STATUS", tmp_path / "no-proc-status")
+def test_new_files_get_the_mode_the_umask_gives(tmp_path: Path, name: str, mask: int) -> None:
     with umask(mask):
         path = WRITERS[name](tmp_path / name)
         touched = tmp_path / "touched"
@@ -253,9 +248,47 @@ def test_driver_errors_while_writing_are_data_file_errors(
         raise pyogrio.errors.DataSourceError("sqlite3_exec(COMMIT) failed: disk I/O error")
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", fail)
-    with pytest.raises(DataFileError, match=r"disk I/O error.*check that its folder") as info:
+    with pytest.raises(DataFileError, match=r"driver refused the data: .*disk I/O error") as info:
         marsgeo.export(marsgeo.load_depot(), tmp_path / "t.gpkg")
     assert "t.gpkg" in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_driver_errors_name_the_data_not_the_disk(tmp_path: Path) -> None:
+    # a GeoPackage layer's fid column is its primary key: repeated values break the insert
+    tubes = marsgeo.load_depot().assign(fid=1)
+    target = tmp_path / "t.gpkg"
+    with pytest.raises(DataFileError) as info:
+        marsgeo.export(tubes, target)
+    message = str(info.value)
+    assert repr(str(target)) in message and "UNIQUE" in message and "fid" in message
+    assert "rename or drop that column" in message
+    assert "disk" not in message and "writable" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_any_driver_exception_becomes_a_marsgeo_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyogrio
+
+    # pyogrio raises builtins too, from inside its own code: a column name that is not text
+    frame = marsgeo.load_depot()[["name", "geometry"]].rename(columns={"name": 5})
+    with (
+        pytest.raises(DataFileError, match="driver refused the data"),
+        atomic_target(tmp_path / "t.gpkg") as tmp,
+    ):
+        pyogrio.write_dataframe(frame, tmp, driver="GPKG")
+    assert list(tmp_path.iterdir()) == []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise KeyError("a field the driver lost")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", fail)
+    for name in ("t.gpkg", "t.fgb"):
+        with pytest.raises(DataFileError, match="a field the driver lost") as info:
+            marsgeo.export(marsgeo.load_depot(), tmp_path / name)
+        assert name in str(info.value)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -309,16 +342,76 @@ def test_leftovers_of_killed_writers_are_removed_and_running_writers_kept(tmp_pa
 
 def test_leftovers_of_other_targets_and_other_programs_are_kept(tmp_path: Path) -> None:
     old = time.time() - 3600
-    kept = [".other.abcd1234.part.csv", ".depot.csv.abcd1234.tmp", "depot.csv.part", ".depot.x"]
+    kept = [
+        ".other.abcd1234.part.csv",
+        ".depot.csv.abcd1234.tmp",
+        "depot.csv.part",
+        ".depot.x",
+        # files named like a temporary file beside the target: only folders are marsgeo's
+        ".depot.abcd1234.part.csv",
+        ".depot.abcd1234.part.csv-journal",
+        ".depot.original.part.csv",
+        ".depot.csv.abcd1234.part",
+    ]
     for name in kept:
         (tmp_path / name).write_text("not marsgeo's, or not this target's")
         os.utime(tmp_path / name, (old, old))
-    stale = [".depot.abcd1234.part.csv", ".depot.abcd1234.part.csv-journal"]
-    for name in stale:  # what earlier versions left beside the target
-        (tmp_path / name).write_text("stale")
-        os.utime(tmp_path / name, (old, old))
     marsgeo.export(marsgeo.load_depot(), tmp_path / "depot.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, "depot.csv"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_leftover_names_that_are_pipes_are_never_opened(tmp_path: Path) -> None:
+    # opening a pipe waits for a writer: whoever may write to the folder could stop every write
+    old = time.time() - 3600
+    pipes = [".depot.csv.abcdefgh.part", ".depot.abcdefgh.part.csv"]
+    for name in pipes:
+        os.mkfifo(tmp_path / name)
+        os.utime(tmp_path / name, (old, old))
+    write = "import sys, marsgeo; marsgeo.export(marsgeo.load_depot(), sys.argv[1])"
+    # a guard against a hang, far above the second or so the write takes
+    done = subprocess.run(
+        [sys.executable, "-c", write, str(tmp_path / "depot.csv")], timeout=120, check=False
+    )
+    assert done.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*pipes, "depot.csv"])
+    assert all(stat.S_ISFIFO((tmp_path / name).lstat().st_mode) for name in pipes)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="advisory locks and symbolic links")
+def test_only_folders_holding_nothing_but_the_file_are_leftovers(tmp_path: Path) -> None:
+    old = time.time() - 3600
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "depot.csv").write_text("precious")
+    folder = tmp_path / "work"
+    folder.mkdir()
+
+    def leftover(name: str, files: dict[str, str]) -> Path:
+        path = folder / f".depot.csv.{name}.part"
+        path.mkdir()
+        for file, text in files.items():
+            (path / file).write_text(text)
+        return path
+
+    # named as marsgeo's temporary folders are, but holding what marsgeo never writes there
+    leftover("homework", {"important.txt": "keep"})
+    leftover("abcd1234", {"depot.csv": "half", "notes.txt": "keep"})
+    (leftover("sub12345", {}) / "depot.csv-wal").mkdir()
+    (leftover("link1234", {}) / "depot.csv").symlink_to(elsewhere / "depot.csv")
+    os.mkfifo(leftover("fifo1234", {}) / "depot.csv")
+    (folder / ".depot.csv.dirlinkx.part").symlink_to(elsewhere)
+    kept = sorted(p.name for p in folder.iterdir())
+    # what a killed writer leaves: the file and SQLite's files beside it, or nothing
+    leftover("dead1234", {"depot.csv": "half", "depot.csv-journal": "j", "depot.csv-wal": "w"})
+    leftover("empty123", {})
+    for path in folder.iterdir():
+        os.utime(path, (old, old), follow_symlinks=False)
+    marsgeo.export(marsgeo.load_depot(), folder / "depot.csv")
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*kept, "depot.csv"])
+    assert (folder / ".depot.csv.homework.part" / "important.txt").read_text() == "keep"
+    assert (folder / ".depot.csv.abcd1234.part" / "notes.txt").read_text() == "keep"
+    assert (elsewhere / "depot.csv").read_text() == "precious"
 
 
 def test_the_file_then_its_folder_reach_the_disk(
@@ -358,6 +451,32 @@ def test_a_symbolic_link_is_written_through(tmp_path: Path, name: str) -> None:
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert real.read_bytes() != b"old" and mode_of(real) == 0o640
     assert sorted(p.name for p in runs.iterdir()) == [name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_dangling_symbolic_link_is_refused(tmp_path: Path, name: str) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    link = a / f"out{Path(name).suffix}"
+    pointed = f"../b/created{Path(name).suffix}"
+    link.symlink_to(pointed)
+    with pytest.raises(DataFileError, match="dangling symbolic link") as info:
+        WRITERS[name](link)
+    assert repr(str(link)) in str(info.value) and repr(pointed) in str(info.value)
+    assert "remove the link" in str(info.value)
+    assert list(b.iterdir()) == []
+    assert [p.name for p in a.iterdir()] == [link.name] and link.is_symlink()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_symbolic_link_loop_is_refused_and_kept(tmp_path: Path) -> None:
+    link = tmp_path / "depot.csv"
+    link.symlink_to("depot.csv")
+    with pytest.raises(DataFileError, match="leads back to itself"):
+        write_csv(link)
+    assert [p.name for p in tmp_path.iterdir()] == ["depot.csv"] and link.is_symlink()
 
 
 # --- what text formats hold ---------------------------------------------------------------------
@@ -457,3 +576,97 @@ def test_a_special_file_is_not_replaced(tmp_path: Path) -> None:
         marsgeo.export(marsgeo.load_depot(), pipe)
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["stream.csv"]
+
+
+# --- tables a format cannot hold: refused before writing, naming the columns --------------------
+
+
+def test_repeated_column_names_are_refused_by_every_writer(tmp_path: Path) -> None:
+    table = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["a", "a", "b"])
+    for write in (marsgeo.io.csv_text, marsgeo.io.json_records_text):
+        with pytest.raises(InputError, match=r"columns 'a', 'a' have the same name"):
+            write(table)
+    tubes = marsgeo.load_depot()
+    doubled = pd.concat([tubes, tubes[["notes"]]], axis=1)
+    for ext in (".csv", ".geojson", ".gpkg", ".fgb"):
+        with pytest.raises(InputError, match=r"columns 'notes', 'notes' have the same name"):
+            marsgeo.export(doubled, tmp_path / f"t{ext}")
+    # SQLite, under every GeoPackage, takes column names case-insensitively
+    with pytest.raises(InputError, match=r"'notes', 'Notes' have the same name.*ignore case"):
+        marsgeo.export(tubes.assign(Notes="second"), tmp_path / "t.gpkg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_columns_with_several_header_levels_are_refused() -> None:
+    columns = pd.MultiIndex.from_tuples([("elev", "min"), ("elev", "max")])
+    table = pd.DataFrame([[1.0, 2.0]], columns=columns)
+    for write in (marsgeo.io.csv_text, marsgeo.io.json_records_text):
+        with pytest.raises(InputError, match=r"MultiIndex, e\.g\. \('elev', 'min'\).*flatten"):
+            write(table)
+
+
+def test_geo_formats_need_text_column_names(tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot().rename(columns={"notes": 5})
+    for ext in (".gpkg", ".fgb"):
+        with pytest.raises(InputError, match=r"column names \[5\] are not text.*rename"):
+            marsgeo.export(tubes, tmp_path / f"t{ext}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ext", [".gpkg", ".fgb", ".geojson"])
+def test_durations_are_refused_by_geo_formats_with_the_fix(tmp_path: Path, ext: str) -> None:
+    tubes = marsgeo.load_depot()
+    tubes["wait"] = pd.to_timedelta(range(len(tubes)), unit="s")
+    with pytest.raises(InputError, match=r"\['wait'\] hold durations.*\.dt\.total_seconds\(\)"):
+        marsgeo.export(tubes, tmp_path / f"t{ext}")
+    assert list(tmp_path.iterdir()) == []
+    # the fix the message names writes the file
+    tubes["wait_s"] = tubes.pop("wait").dt.total_seconds()
+    back = gpd.read_file(marsgeo.export(tubes, tmp_path / f"t{ext}"))
+    assert back["wait_s"].tolist() == list(range(len(tubes)))
+
+
+@pytest.mark.parametrize("ext", [".gpkg", ".fgb"])
+def test_numbers_geopackage_cannot_hold_are_named(tmp_path: Path, ext: str) -> None:
+    tubes = marsgeo.load_depot()
+    tubes["big"] = np.full(len(tubes), 2**63, dtype=np.uint64)  # above int64, GDAL's widest
+    tubes["wave"] = np.ones(len(tubes), dtype=complex)
+    with pytest.raises(InputError, match=r"'big' \(uint64\), 'wave' \(complex128\)"):
+        marsgeo.export(tubes, tmp_path / f"t{ext}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_names_the_columns_it_cannot_hold() -> None:
+    table = pd.DataFrame({"ok": [1.0], "wave": [1 + 2j], "limits": [{"max": math.inf}]})
+    with pytest.raises(InputError, match=r"columns 'wave' \(.*\), 'limits' \(.*\)"):
+        marsgeo.io.json_records_text(table)
+    tubes = marsgeo.load_depot().assign(wave=1 + 2j)
+    with pytest.raises(InputError, match=r"columns 'wave' \(complex"):
+        marsgeo.io.geojson_text(tubes)
+
+
+def test_plain_values_converts_every_time_column_even_with_repeated_names() -> None:
+    when = pd.Timestamp("2022-12-21T17:15:36Z")
+    table = pd.DataFrame([[when, when]], columns=["t", "t"])
+    plain = marsgeo.io.plain_values(table)
+    assert plain.iloc[0].tolist() == [when.isoformat()] * 2
+    assert all(isinstance(d, pd.DatetimeTZDtype) for d in table.dtypes)  # input untouched
+
+
+def test_geojson_keeps_an_index_that_repeats_a_column() -> None:
+    tubes = marsgeo.load_depot()
+    tubes["tube_id"] = tubes.index  # same name, same values: written once
+    doc = json.loads(marsgeo.io.geojson_text(tubes))
+    ids = [f["properties"]["tube_id"] for f in doc["features"]]
+    assert ids == list(range(1, 11))
+
+
+@pytest.mark.parametrize("layer", ["gpkg_contents", "sqlite_master", None])
+def test_layer_names_geopackage_keeps_for_itself_are_refused(
+    tmp_path: Path, layer: str | None
+) -> None:
+    path = tmp_path / ("gpkg_tubes.gpkg" if layer is None else "t.gpkg")
+    shown = "gpkg_tubes" if layer is None else layer
+    with pytest.raises(InputError, match=rf"{shown!r}.*GeoPackage keeps.*another layer name"):
+        marsgeo.export(marsgeo.load_depot(), path, layer=layer)
+    assert list(tmp_path.iterdir()) == []
