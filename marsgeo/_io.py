@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyogrio
 import pyogrio.errors
@@ -34,10 +36,25 @@ PathLike = str | os.PathLike[str]
 #: Separators a CSV table may use; the header line decides which one a file uses.
 CSV_SEPARATORS = (",", ";", "\t", "|")
 _SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
-# integers as written, for columns that keep whole numbers with gaps (nullable Int64)
-_INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*")
-# a number written with a decimal comma ("77,40"), in a file not separated by commas
-_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+([eE][+-]?[0-9]+)?\s*")
+# cell patterns, matched against the stripped text of a cell
+# a whole number ("653", "-7"), read exactly as an integer
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+# a number with more than one leading digit that begins with 0 ("007", "-01.5"): a code
+_LEADING_ZERO = re.compile(r"[+-]?0[0-9]")
+# a number written with a decimal point ("77.40", ".5", "1.5e3")
+_POINT_NUMBER = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# a number that may be written with a decimal comma ("77,40", "653"), in a file not
+# separated by commas
+_COMMA_NUMBER = re.compile(r"[+-]?[0-9]+(,[0-9]+)?([eE][+-]?[0-9]+)?")
+# a number as a person writes it, with a decimal point if any ("77.4", "077.40", "-1e3")
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# infinity, the only text that may read as an infinite number
+_INFINITY = re.compile(r"[+-]?inf(inity)?", re.IGNORECASE)
+# an ISO 8601 date and time ("2022-12-21T17:15:36.123456+00:00"), with or without a zone
+_DATETIME_TEXT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"(?P<zone>Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+)
 
 
 def _shown(path: Any) -> str:
@@ -141,8 +158,8 @@ def _read_bytes(p: Path, *, name: str = "path") -> bytes:
 class CsvTable:
     """A CSV file read as a table: typed columns, raw text, and where each row came from."""
 
-    #: Typed columns: numbers as numbers, True/False as booleans, text as written (an empty
-    #: cell of a text column is an empty string).
+    #: Typed columns (see :func:`read_csv_table`): booleans, whole numbers, numbers, dates
+    #: and times, or text as written (an empty cell of a text column is an empty string).
     frame: pd.DataFrame
     #: The cells exactly as written (strings; an empty cell is "").
     raw: pd.DataFrame
@@ -165,12 +182,24 @@ def read_csv_table(path: Path, *, default_sep: str = ",") -> CsvTable:
     """Read a CSV (or tab-, semicolon- or bar-separated) file into a table.
 
     The separator is the one that splits the header line into the most names (``default_sep``
-    on a tie), so semicolon and tab files read as they are; with a separator other than ``,``,
-    numbers written with a decimal comma (``77,40``) are read as numbers. Every line must have
-    one value per column of the header: lines with more or fewer are reported by number.
-    Text columns keep their text as written, an empty cell as an empty string; numeric
-    columns read an empty cell (or ``NaN``, ``NA``) as missing, and whole numbers with gaps
-    as nullable integers.
+    on a tie), so semicolon and tab files read as they are. Every line must have one value
+    per column of the header: lines with more or fewer are reported by number.
+
+    Each column gets one type, from all its cells; an empty cell (or ``NaN``, ``NA``,
+    ``null``, ``None``) of a typed column is missing:
+
+    - ``true`` / ``false`` (any case): ``bool``, or ``boolean`` with ``<NA>`` where missing;
+    - whole numbers: read exactly (not through a float) as ``int64``, or ``Int64`` with
+      ``<NA>`` where missing;
+    - numbers: ``float64`` with NaN where missing. In a file separated by ``;``, tabs or
+      ``|``, a column whose numbers are written with a decimal comma (``77,40``) is read as
+      numbers, unless some column of the file writes numbers with a decimal point;
+    - ISO 8601 dates and times (``2022-12-21T17:15:36.123456Z``): timezone-aware UTC if every
+      cell gives a zone, naive if none does;
+    - anything else is text, kept as written, an empty cell as an empty string. So is a
+      column that a type would change: codes with leading zeros (``007``), whole numbers
+      beyond 64 bits or beyond what a float holds exactly, numbers too large for a float,
+      dates alone (``2022-12-21``), times with and without zones mixed.
 
     Raises
     ------
@@ -229,9 +258,9 @@ def read_csv_table(path: Path, *, default_sep: str = ",") -> CsvTable:
     raw = pd.DataFrame(records, columns=names, dtype=object) if records else None
     if raw is None:
         raw = pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
-    decimal_comma = sep != "," and _uses_decimal_comma(raw)
+    commas = _decimal_comma_columns(raw, sep)
     frame = pd.DataFrame(
-        {n: _typed(raw[n], decimal_comma=decimal_comma) for n in names}, index=raw.index
+        {n: _typed(raw[n], decimal_comma=n in commas) for n in names}, index=raw.index
     )
     return CsvTable(frame=frame, raw=raw, lines=lines, sep=sep)
 
@@ -263,38 +292,135 @@ def _records(text: str, sep: str, *, shown: str) -> tuple[list[str], list[list[s
     return header, records, lines
 
 
-def _uses_decimal_comma(raw: pd.DataFrame) -> bool:
-    for col in raw.columns:
-        cells = raw[col].astype(str)
-        filled = cells[cells.str.strip() != ""]
-        if len(filled) and filled.str.fullmatch(_DECIMAL_COMMA.pattern).any():
-            return True
-    return False
-
-
 _MISSING_NUMBER = {"", "nan", "na", "n/a", "null", "none", "-nan"}
 _BOOLEANS = {"true": True, "false": False}
 
 
+def _filled(cells: pd.Series) -> pd.Series:
+    """Give the stripped text of the cells that hold a value (not empty, NA, NaN, null, ...)."""
+    stripped = cells.astype(str).str.strip()
+    return stripped[~stripped.str.lower().isin(_MISSING_NUMBER)]
+
+
+def _decimal_comma_columns(raw: pd.DataFrame, sep: str) -> set[str]:
+    """Find the columns whose numbers are written with a decimal comma ("77,40").
+
+    Only in a file not separated by commas, and only a column whose filled cells are all
+    numbers, at least one with a comma; and not at all in a file that writes numbers with a
+    decimal point in some column, where "1,234" may as well be a thousand and more.
+    """
+    if sep == ",":
+        return set()
+    found = set()
+    for col in raw.columns:
+        filled = _filled(raw[col])
+        if filled.empty:
+            continue
+        if filled.str.fullmatch(_POINT_NUMBER.pattern).any() and (
+            pd.to_numeric(filled, errors="coerce").notna().all()
+        ):
+            return set()  # the file writes its decimals with a point
+        if (
+            filled.str.fullmatch(_COMMA_NUMBER.pattern).all()
+            and filled.str.contains(",", regex=False).any()
+        ):
+            found.add(str(col))
+    return found
+
+
 def _typed(cells: pd.Series, *, decimal_comma: bool) -> pd.Series:
-    """Type one column of raw CSV cells: numbers, booleans, or text as written."""
+    """Type one column of raw CSV cells; a column that is not all of one type stays text.
+
+    Booleans (``true``/``false``; ``boolean`` with ``<NA>`` if some are missing), whole
+    numbers (read exactly: ``int64``, or ``Int64`` with ``<NA>``), other numbers
+    (``float64``), ISO 8601 dates and times (UTC if they give a zone), or the text as
+    written. Text that a type would change is kept as text: whole numbers beyond 64 bits
+    or beyond what a float holds exactly, numbers with leading zeros (codes such as
+    ``007``), numbers too large for a float.
+    """
     text = cells.astype(str)
-    stripped = text.str.strip()
-    folded = stripped.str.lower()
-    filled = ~folded.isin(_MISSING_NUMBER)
-    if not filled.any():
+    filled = _filled(cells)
+    if filled.empty:
         return pd.Series(list(text), index=cells.index, dtype="str")  # no value: text
-    if folded[filled].isin(list(_BOOLEANS)).all() and (stripped != "").all():
-        return folded.map(_BOOLEANS).astype(bool)
-    numeric = stripped.str.replace(",", ".", regex=False) if decimal_comma else stripped
-    numbers = pd.to_numeric(numeric.where(filled, "nan"), errors="coerce")
-    if numbers[filled].notna().all():
-        whole = stripped[filled].str.fullmatch(_INTEGER_TEXT.pattern).all()
-        if whole and (numbers[filled].abs() < 2**63).all():
-            ints = numbers.astype("Int64") if not filled.all() else numbers.astype("int64")
-            return pd.Series(ints, index=cells.index)
-        return pd.Series(numbers.astype(float), index=cells.index)
+    missing = not filled.index.equals(cells.index)
+    folded = filled.str.lower()
+    if folded.isin(list(_BOOLEANS)).all():
+        flags = pd.Series(pd.NA, index=cells.index, dtype="boolean")
+        flags[filled.index] = folded.map(_BOOLEANS).astype(bool)
+        return flags if missing else flags.astype(bool)
+    if not filled.str.match(_LEADING_ZERO.pattern).any():
+        whole = filled.str.fullmatch(_INTEGER_TEXT.pattern)
+        if whole.all():
+            ints = [int(v) for v in filled]
+            if all(-(2**63) <= v < 2**63 for v in ints):
+                # exactly, not through a float (which holds whole numbers up to 2**53 only)
+                out = pd.Series(pd.NA, index=cells.index, dtype="Int64")
+                out[filled.index] = pd.array(ints, dtype="Int64")
+                return out if missing else out.astype("int64")
+        else:
+            numbers = _floats(filled, decimal_comma=decimal_comma, whole=whole)
+            if numbers is not None:
+                out = pd.Series(math.nan, index=cells.index, dtype=float)
+                out[filled.index] = numbers
+                return out
+    times = _datetimes(filled)
+    if times is not None:
+        dtype = times.dtype
+        moments = pd.Series(pd.NaT, index=cells.index, dtype=dtype)
+        moments[filled.index] = times
+        return moments
     return pd.Series(list(text), index=cells.index, dtype="str")
+
+
+def _floats(filled: pd.Series, *, decimal_comma: bool, whole: pd.Series) -> pd.Series | None:
+    """Read the cells as floats; None if one is not a number or would not read as written."""
+    spelled = filled.str.replace(",", ".", regex=False) if decimal_comma else filled
+    numbers = pd.to_numeric(spelled, errors="coerce")
+    if numbers.isna().any():
+        return None
+    if (np.isinf(numbers) & ~filled.str.fullmatch(_INFINITY.pattern)).any():
+        return None  # "1e400": too large for a float
+    for cell, number in zip(filled[whole], numbers[whole], strict=True):
+        if int(cell) != int(number):
+            return None  # a whole number a float cannot hold exactly
+    return numbers.astype(float)
+
+
+def _datetimes(filled: pd.Series) -> pd.Series | None:
+    """ISO 8601 dates and times (all with a zone: UTC; all without: naive), or None."""
+    if not filled.str.fullmatch(_DATETIME_TEXT.pattern).all():
+        return None  # a cell that is not a date and time
+    zoned = filled.str.extract(_DATETIME_TEXT.pattern)["zone"].notna()
+    if zoned.any() and not zoned.all():
+        return None  # some with a zone, some without: not one kind of time
+    times = pd.to_datetime(filled, format="ISO8601", utc=bool(zoned.all()), errors="coerce")
+    if times.isna().any():
+        return None  # e.g. 2022-02-30, or a year beyond what pandas holds
+    return times
+
+
+def number_cells(cells: pd.Series) -> tuple[npt.NDArray[np.float64], list[int]]:
+    """Read cells of CSV text as numbers: missing cells as NaN, and where the others are not.
+
+    A number is written in decimal with a point (``77.40``, ``-1.5e3``, ``077.4``) or is
+    ``inf``; a cell that is empty, ``NA``, ``NaN``, ``null`` or ``None`` is missing.
+
+    Returns
+    -------
+    tuple
+        The numbers, and the positions of the cells that are neither numbers nor missing.
+    """
+    out = np.full(len(cells), math.nan)
+    bad = []
+    for k, cell in enumerate(cells.astype(str)):
+        text = cell.strip()
+        if text.lower() in _MISSING_NUMBER:
+            continue
+        if _NUMBER_TEXT.fullmatch(text) or _INFINITY.fullmatch(text):
+            out[k] = float(text)
+        else:
+            bad.append(k)
+    return out, bad
 
 
 # --- vector files --------------------------------------------------------------------------------
@@ -338,6 +464,13 @@ def mars_crs_argument(crs: Any) -> Any:
             "marsgeo.crs.MARS_GEOGRAPHIC."
         )
         raise CRSError(msg) from exc
+
+
+# the fix for a file without a Mars CRS, in the library's and the command line's words
+_RELABEL = (
+    "pass crs=marsgeo.crs.MARS_GEOGRAPHIC, that is crs='IAU_2015:49900' (command line: "
+    "--crs IAU_2015:49900)"
+)
 
 
 def read_vector_raw(path: PathLike, *, crs: Any = None, layer: str | int | None = None) -> Any:
@@ -387,7 +520,7 @@ def read_vector_raw(path: PathLike, *, crs: Any = None, layer: str | int | None 
     if gdf.crs is None:
         msg = (
             f"path={shown} has no CRS. If it holds Mars planetocentric longitude/latitude, "
-            "pass crs=marsgeo.crs.MARS_GEOGRAPHIC; otherwise pass the Mars CRS it is in."
+            f"{_RELABEL}; otherwise pass the Mars CRS it is in with crs= (command line: --crs)."
         )
         raise CRSError(msg)
     file_crs = _as_crs(gdf.crs)
@@ -396,7 +529,7 @@ def read_vector_raw(path: PathLike, *, crs: Any = None, layer: str | int | None 
         msg = (
             f"path={shown} is labelled {file_crs.to_string()} ({file_crs.name}), not a "
             "Mars CRS. If it holds Mars longitude/latitude (GeoJSON is often tagged CRS84 "
-            "whatever it holds), pass crs=marsgeo.crs.MARS_GEOGRAPHIC to relabel it."
+            f"whatever it holds), {_RELABEL} to relabel it."
         )
         raise CRSError(msg)
     return gdf.set_crs(recover_authority(file_crs, path=path), allow_override=True)
@@ -475,7 +608,8 @@ def recover_authority(crs: Any, *, path: Any = "file") -> Any:
         msg = (
             f"path={str(path)!r} is on the Mars ellipsoid, but its file format kept no CRS code "
             "and may have dropped a west-positive or planetocentric axis definition. Pass "
-            "crs=... with the CRS the data was written in (e.g. 'IAU_2015:49901')."
+            "crs=... with the CRS the data was written in (e.g. crs='IAU_2015:49901'; "
+            "command line: --crs IAU_2015:49901)."
         )
         raise CRSError(msg)
     return resolved
@@ -523,6 +657,7 @@ __all__ = [
     "PathLike",
     "existing_file",
     "mars_crs_argument",
+    "number_cells",
     "read_csv_table",
     "read_vector",
     "read_vector_raw",

@@ -81,10 +81,7 @@ def check_points(points: Any, *, name: str = "points") -> gpd.GeoDataFrame:
     ids = points.index
     problems = []
     if isinstance(ids, pd.MultiIndex):
-        problems.append(
-            f"index has {ids.nlevels} levels; give each point one id "
-            "(e.g. .reset_index() then .set_index('tube_id'))"
-        )
+        problems.append(_multi_index_problem(ids))
     elif ids.hasnans:
         problems.append("index has missing (NaN) values; every point needs an id")
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -159,8 +156,19 @@ def lonlat(points: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:
     return xy[:, 0].astype(float), xy[:, 1].astype(float)
 
 
+def _multi_index_problem(ids: pd.MultiIndex) -> str:
+    """Say that an index of several levels is not one id per row, naming its levels."""
+    levels = ", ".join(repr(n) for n in ids.names)
+    return (
+        f"the index has {ids.nlevels} levels ({levels}); give each row one id, e.g. "
+        ".reset_index() then .set_index('tube_id')"
+    )
+
+
 def check_unique_ids(ids: pd.Index, *, name: str) -> list[str]:
-    """Problems with a tube-id index: missing or duplicate values."""
+    """Problems with a tube-id index: several levels, missing or duplicate values."""
+    if isinstance(ids, pd.MultiIndex):
+        return [_multi_index_problem(ids)]  # before hasnans, which it lacks
     problems = []
     if ids.hasnans:
         problems.append(f"{name} has missing values; every tube needs an id")

@@ -25,11 +25,14 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.errors
 
 from marsgeo._io import (
     PathLike,
     existing_file,
     mars_crs_argument,
+    number_cells,
     read_csv_table,
     read_vector_raw,
 )
@@ -46,6 +49,13 @@ _CONFIDENCE = ("confirmed", "approximate", "inferred")
 
 _LON_NAMES = ("lon", "longitude", "lon_e", "x")
 _LAT_NAMES = ("lat", "latitude", "lat_c", "y")
+_COORDINATE = {"lon_col": "longitude", "lat_col": "latitude"}
+# columns that say where a tube is: rewritten from its point if they agree with it (x and y
+# are left alone, as they often hold projected metres)
+_LON_LIKE = ("lon", "longitude", "lon_e")
+_LAT_LIKE = ("lat", "latitude", "lat_c")
+# how far [deg] a column named like a coordinate may be from the point it describes
+_AGREE_DEG = 1e-7
 
 
 def _data_text(name: str) -> str:
@@ -413,18 +423,50 @@ def _typed_column(column: pd.Series, values: list[Any], kind: str) -> pd.Series:
     return pd.Series(["" if v is None else v for v in values], index=column.index, dtype="str")
 
 
-def _pick(columns: pd.Index, wanted: str | None, candidates: tuple[str, ...], *, arg: str) -> str:
+def _could_be_coordinate(cells: pd.Series) -> bool:
+    """Tell whether a CSV column's cells are all numbers or missing, so could be a coordinate."""
+    _, bad = number_cells(cells)
+    return not bad
+
+
+def _pick(raw: pd.DataFrame, wanted: str | None, candidates: tuple[str, ...], *, arg: str) -> str:
+    """Find the column a CSV's coordinate comes from: ``wanted``, or the first candidate.
+
+    ``raw`` holds the cells as written. Candidates match whatever their case; an exact match
+    wins (the other case variants are then checked against the points like any column named
+    like a coordinate); otherwise, of several columns that differ only by case, the one that
+    holds numbers is taken, and if more than one could be the coordinate, the choice is the
+    user's.
+    """
+    columns = [str(c) for c in raw.columns]
     if wanted is not None:
-        if wanted not in columns:
-            msg = f"{arg}={wanted!r} is not a column; the file has {list(columns)}."
-            raise CatalogueError(msg)
-        return wanted
-    lower = {str(c).lower(): str(c) for c in columns}
+        if wanted in columns:
+            return wanted
+        close = [c for c in columns if c.lower() == wanted.lower()]
+        hint = f" (names are case-sensitive: did you mean {close[0]!r}?)" if close else ""
+        msg = f"{arg}={wanted!r} is not a column{hint}; the file has {columns}."
+        raise CatalogueError(msg)
+    what = arg.removesuffix("_col")
     for cand in candidates:
-        if cand in lower:
-            return lower[cand]
+        found = [c for c in columns if c.lower() == cand]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            continue
+        if cand in found:
+            return cand
+        numeric = [c for c in found if _could_be_coordinate(raw[c])]
+        if len(numeric) == 1:
+            return numeric[0]
+        listed = ", ".join(repr(c) for c in found)
+        msg = (
+            f"columns {listed} could each be the {_COORDINATE[arg]}: their names differ only by "
+            f"case. Say which to use with {arg}= (e.g. {arg}={numeric[0]!r}); the other is "
+            "then kept only if it holds the same positions, so drop or rename it if not."
+        )
+        raise CatalogueError(msg)
     msg = (
-        f"no {arg.removesuffix('_col')} column found among {list(columns)}; "
+        f"no {what} column found among {columns}; "
         f"name it with {arg}=... (looked for {list(candidates)})."
     )
     raise CatalogueError(msg)
@@ -458,19 +500,28 @@ def read_tubes(
         order. Ids that are all plain whole numbers become integers; any other ids
         (``"007"``, ``"A"``) are kept as text.
     lon_col, lat_col
-        CSV columns; by default the first of ``lon, longitude, lon_e, x`` (and ``lat,
-        latitude, lat_c, y``), case-insensitive.
+        CSV columns, named exactly (two different columns); by default the first of ``lon,
+        longitude, lon_e, x`` (and ``lat, latitude, lat_c, y``) whatever its case. Of columns
+        whose names differ only by case (``lat``, ``Lat``), the one holding numbers is
+        taken; if several do, name the one to use. Vector files have no such option: their
+        points are their geometries.
     layer
-        Layer of a multi-layer file (GeoPackage); required when the file has several.
+        Layer of a multi-layer file (GeoPackage); required when the file has several. CSV
+        tables have no layers.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index ``tube_id``, CRS :data:`MARS_GEOGRAPHIC`, the file's other columns kept; a CSV's
-        coordinates become ``lon``/``lat`` columns in MARS_GEOGRAPHIC, where they were. In a
-        CSV, a text column keeps its text as written and an empty cell as an empty string
-        (as :func:`marsgeo.export` writes them); a numeric column reads an empty cell as
-        missing. Columns checked by :func:`validate_tubes` are typed as it says.
+        coordinates become ``lon``/``lat`` columns in MARS_GEOGRAPHIC, where they were.
+        Other columns that say where the tubes are (named like a longitude or latitude, such
+        as ``lon``, ``Latitude``, ``lat_c``, but not ``x`` / ``y``; or ``geometry_wkt``) must
+        agree with the points to 1e-7 degrees in MARS_GEOGRAPHIC, and are then rewritten
+        from them. In a CSV every column has one type, read from its cells as
+        :func:`marsgeo.export` writes them: booleans, whole numbers (exactly; ``Int64`` if
+        some are missing), numbers, ISO 8601 dates and times, or text as written (an empty
+        cell as an empty string). Columns checked by :func:`validate_tubes` are typed as it
+        says.
 
     Raises
     ------
@@ -481,8 +532,13 @@ def read_tubes(
     marsgeo.errors.CRSError
         No CRS, or an Earth CRS without ``crs=``.
     marsgeo.errors.CatalogueError, marsgeo.errors.CoordinateError
-        Missing columns, duplicate ids, non-numbers, non-point geometry, coordinates that
-        break the range rule, bad values in the columns :func:`validate_tubes` checks.
+        No rows, missing columns, one column named for two uses, columns whose names differ
+        only by case and could each be a coordinate, a CSV column named ``geometry``,
+        duplicate ids, non-numbers, non-point geometry, coordinates that break the range
+        rule, columns that disagree with the points, bad values in the columns
+        :func:`validate_tubes` checks.
+    marsgeo.errors.InputError
+        ``lon_col`` / ``lat_col`` for a vector file, ``layer`` for a CSV table.
     """
     for arg, value in (("id_col", id_col), ("lon_col", lon_col), ("lat_col", lat_col)):
         if value is not None and not isinstance(value, str):
@@ -491,9 +547,23 @@ def read_tubes(
     p = existing_file(path)
     wanted = "tube_id" if id_col is None else id_col
     is_csv = p.suffix.lower() in (".csv", ".txt", ".tsv")
+    aside = pd.DataFrame()
     if is_csv:
-        gdf = _read_csv_tubes(p, crs=crs, lon_col=lon_col, lat_col=lat_col, id_col=wanted)
+        if layer is not None:
+            msg = (
+                f"layer={layer!r} applies to files that hold layers (GeoPackage); {p.name} is "
+                "a CSV table: drop layer=."
+            )
+            raise InputError(msg)
+        gdf, aside = _read_csv_tubes(p, crs=crs, lon_col=lon_col, lat_col=lat_col, id_col=wanted)
     else:
+        for arg, value in (("lon_col", lon_col), ("lat_col", lat_col)):
+            if value is not None:
+                msg = (
+                    f"{arg}={value!r} applies to CSV tables only; the tubes of {p.name} are "
+                    f"its geometries: drop {arg}=."
+                )
+                raise InputError(msg)
         gdf = read_vector_raw(p, crs=crs, layer=layer)
     have = [c for c in gdf.columns if c != gdf.geometry.name]
     if wanted in have:
@@ -512,12 +582,86 @@ def read_tubes(
         )
         raise CatalogueError(msg)
     gdf.index.name = "tube_id"
-    out = validate_tubes(gdf, name=f"tubes in {p.name}")
-    if is_csv:
+    name = f"tubes in {p.name}"
+    out = validate_tubes(gdf, name=name)
+    if is_csv:  # the CSV's own coordinates, now in MARS_GEOGRAPHIC
         lon, lat = lonlat(out)
         out["lon"] = lon
         out["lat"] = lat
+    return _coordinate_columns(out, aside.set_axis(out.index), name=name)
+
+
+def _coordinate_columns(tubes: gpd.GeoDataFrame, aside: pd.DataFrame, *, name: str) -> Any:
+    """Rewrite the columns that say where the tubes are from the points, or refuse them.
+
+    Such columns are named like a longitude or latitude (``lon``, ``Latitude``, ...; not
+    ``x`` or ``y``) or ``geometry_wkt`` (as :func:`marsgeo.export` writes to CSV). ``tubes``
+    is checked and in MARS_GEOGRAPHIC; ``aside`` holds columns taken out of it (a CSV's
+    ``lon`` / ``lat`` beside the columns its points came from), dropped once they agree. A
+    column agrees if each value is missing or within ``_AGREE_DEG`` of its point (longitudes
+    modulo 360).
+    """
+    lon, lat = lonlat(tubes)
+    wkt = gpd.GeoSeries(tubes.geometry).to_wkt(rounding_precision=-1).to_numpy()
+    out = tubes.copy()
+    problems = []
+    for frame, kept in ((tubes, True), (aside, False)):
+        for col in frame.columns:
+            low = str(col).lower()
+            if low in _LON_LIKE:
+                bad = _disagreeing(frame[col], lon, None)
+                want, axis = lon, "longitude"
+            elif low in _LAT_LIKE:
+                bad = _disagreeing(frame[col], None, lat)
+                want, axis = lat, "latitude"
+            elif low == "geometry_wkt":
+                bad = _disagreeing(frame[col], lon, lat)
+                want, axis = wkt, "position"
+            else:
+                continue
+            if bad.any():
+                rows = show_values(tubes.index[bad])
+                held = show_values(frame[col][bad].tolist())
+                where = show_values(want[bad].tolist())
+                problems.append(
+                    f"column {col!r} says rows {rows} are at {axis} {held}, but their points "
+                    f"are at {where}; drop or rename the column "
+                    "(a column that gives positions must agree with the points)"
+                )
+            elif kept:
+                out[col] = want
+    raise_collected(CatalogueError, problems, what=name)
     return out
+
+
+def _disagreeing(values: pd.Series, lon: Any, lat: Any) -> Any:
+    """Tell which values are more than ``_AGREE_DEG`` from the points (missing ones never are).
+
+    The values are longitudes (``lat`` is None), latitudes (``lon`` is None) or WKT points.
+    """
+    bad = np.zeros(len(values), dtype=bool)
+    for k, v in enumerate(values):
+        if _missing(v):
+            continue
+        try:
+            if lon is not None and lat is not None:
+                point = shapely.from_wkt(v)
+                if not isinstance(point, shapely.Point) or point.is_empty:
+                    raise ValueError(v)
+                x, y = point.x, point.y
+            elif isinstance(v, (bool, np.bool_)):
+                raise ValueError(v)
+            else:
+                x = y = _number(v)
+        except (ValueError, TypeError, shapely.errors.ShapelyError):
+            bad[k] = True
+            continue
+        if lon is not None:
+            dx = (x - float(lon[k]) + 180.0) % 360.0 - 180.0
+            bad[k] |= not abs(dx) <= _AGREE_DEG
+        if lat is not None:
+            bad[k] |= not abs(y - float(lat[k])) <= _AGREE_DEG
+    return bad
 
 
 def _ids(values: pd.Series) -> pd.Index:
@@ -538,43 +682,69 @@ def _ids(values: pd.Series) -> pd.Index:
 
 def _read_csv_tubes(
     p: Path, *, crs: Any, lon_col: str | None, lat_col: str | None, id_col: str
-) -> gpd.GeoDataFrame:
-    """Read a CSV catalogue, its points in the CSV's CRS (checked and converted later)."""
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Read a CSV catalogue, its points in the CSV's CRS (checked and converted later).
+
+    The columns the points come from become ``lon`` and ``lat``, where they were; other
+    columns of those names are given back apart, to be checked against the points.
+    """
     source = mars_crs_argument(MARS_GEOGRAPHIC if crs is None else crs)
     table = read_csv_table(p, default_sep="\t" if p.suffix.lower() == ".tsv" else ",")
     df = table.frame.copy()
+    if df.empty:
+        msg = (
+            f"{p.name} has a header line ({', '.join(map(str, df.columns))}) but no rows; "
+            "add one line per tube below it."
+        )
+        raise CatalogueError(msg)
+    if "geometry" in df.columns:
+        msg = (
+            f"{p.name} has a column named 'geometry', which would be replaced by the points "
+            "made from its coordinates; rename that column (e.g. to geometry_wkt)."
+        )
+        raise CatalogueError(msg)
     if id_col in df.columns:
         df[id_col] = table.raw[id_col]  # ids as written: "007" and "7" are different tubes
-    xcol = _pick(df.columns, lon_col, _LON_NAMES, arg="lon_col")
-    ycol = _pick(df.columns, lat_col, _LAT_NAMES, arg="lat_col")
+    xcol = _pick(table.raw, lon_col, _LON_NAMES, arg="lon_col")
+    ycol = _pick(table.raw, lat_col, _LAT_NAMES, arg="lat_col")
+    if xcol == ycol:
+        msg = (
+            f"lon_col and lat_col both name column {xcol!r}; name the longitude column with "
+            "lon_col= and the latitude column with lat_col=."
+        )
+        raise CatalogueError(msg)
+    if id_col in (xcol, ycol):
+        which = "lon_col" if id_col == xcol else "lat_col"
+        msg = (
+            f"id_col={id_col!r} is also the coordinate column ({which}); the tube ids and the "
+            "coordinates need columns of their own."
+        )
+        raise CatalogueError(msg)
     problems = []
     coords = []
     for col in (xcol, ycol):
         values = df[col]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            coords.append(real_numbers(values, name=f"column {col!r} of {p.name}"))
+            continue
+        numbers, bad = number_cells(table.raw[col])  # e.g. zero-padded: 077.40
+        if bad:
             cells = table.raw[col]
-            bad = [k for k, v in enumerate(cells) if not _missing(v)]
-            bad = [k for k in bad if not _parses_as_number(cells.iloc[k])]
             where = ", ".join(f"{cells.iloc[k]!r} on line {table.lines[k]}" for k in bad[:5])
             more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
             problems.append(f"column {col!r} holds non-numbers: {where}{more}")
-            continue
-        coords.append(real_numbers(values, name=f"column {col!r} of {p.name}"))
+        coords.append(numbers)
     if problems:
-        msg = f"{p.name}: " + "; ".join(problems) + "; write coordinates as numbers, fix the file."
+        comma = "; write coordinates as numbers, fix the file."
+        if table.sep != "," and any("," in str(c) for c in table.raw[[xcol, ycol]].stack()):
+            comma = (
+                "; write coordinates as numbers, fix the file (a decimal comma is read only "
+                "if no column of the file writes numbers with a decimal point)."
+            )
+        msg = f"{p.name}: " + "; ".join(problems) + comma
         raise CatalogueError(msg)
     x, y = coords
-    # the CSV's coordinates become lon / lat (MARS_GEOGRAPHIC, written after validation)
-    # in the places of the columns they came from
-    others = [c for c in ("lon", "lat") if c in df.columns and c not in (xcol, ycol)]
-    renamed = df.drop(columns=others)
-    renamed = renamed.rename(columns={xcol: "lon", ycol: "lat"})
-    return gpd.GeoDataFrame(renamed, geometry=gpd.points_from_xy(x, y), crs=source)
-
-
-def _parses_as_number(text: str) -> bool:
-    try:
-        float(text.strip())
-    except ValueError:
-        return False
-    return "_" not in text
+    aside = df[[c for c in ("lon", "lat") if c in df.columns and c not in (xcol, ycol)]]
+    renamed = df.drop(columns=aside.columns).rename(columns={xcol: "lon", ycol: "lat"})
+    points = gpd.GeoDataFrame(renamed, geometry=gpd.points_from_xy(x, y), crs=source)
+    return points, aside

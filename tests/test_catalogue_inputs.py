@@ -430,3 +430,131 @@ def test_an_unnamed_east_positive_ellipsoid_crs_is_not_taken_for_a_west_positive
     # said what it is, it is read where it is: 77.4 E
     tubes = marsgeo.read_tubes(path, crs=crs)
     assert float(tubes.geometry.x.iloc[0]) == pytest.approx(77.4, abs=1e-9)
+
+
+# --- column picking and cell types never change what the file says ---------------------------
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_one_column_cannot_be_both_coordinates(tmp_path: Path) -> None:
+    path = _write(tmp_path, "t.csv", "tube_id,lon,lat\n1,77.4,18.4\n2,77.41,18.41\n")
+    with pytest.raises(InputError, match=r"lon_col and lat_col both name column 'lat'"):
+        marsgeo.read_tubes(path, lon_col="lat", lat_col="lat")
+
+
+def test_an_exact_column_name_wins_and_case_twins_are_ambiguous(tmp_path: Path) -> None:
+    same = _write(tmp_path, "same.csv", "tube_id,lon,lat,Lat\n1,77.4,18.4,18.4\n")
+    tubes = marsgeo.read_tubes(same)
+    assert tubes.geometry.y.tolist() == [18.4] and tubes["Lat"].tolist() == [18.4]
+    exact = _write(tmp_path, "exact.csv", "tube_id,lon,lat,Lat\n1,77.4,18.4,5\n")
+    # the exact name gives the points; the other says something else and is refused, not
+    # dropped (before, it silently won: the tube was put at latitude 5)
+    with pytest.raises(CatalogueError, match=r"column 'Lat' says rows 1 are at latitude 5"):
+        marsgeo.read_tubes(exact)
+    twins = _write(tmp_path, "twins.csv", "tube_id,lon,LAT,Lat\n1,77.4,18.4,5\n")
+    with pytest.raises(CatalogueError, match=r"'LAT'.*'Lat'.*lat_col="):
+        marsgeo.read_tubes(twins)
+
+
+def test_cells_keep_their_values_and_gaps(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "t.csv",
+        "tube_id,lon,lat,flag,big,code\n"
+        "1,77.4,18.4,true,9007199254740993,007\n"
+        "2,77.41,18.41,,,012\n"
+        "3,77.42,18.42,false,5,100\n",
+    )
+    tubes = marsgeo.read_tubes(path)
+    flags = tubes["flag"].tolist()
+    assert flags[0] is True and flags[2] is False and flags[1] is pd.NA
+    assert tubes["big"].tolist()[0] == 9007199254740993 and tubes["big"].tolist()[1] is pd.NA
+    assert tubes["code"].tolist() == ["007", "012", "100"]  # codes, not numbers
+
+
+def test_a_decimal_comma_is_judged_per_file_not_forced_on_other_columns(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, "t.csv", "tube_id;lon;lat;count\n1;77.4;18.4;1,234\n2;77.41;18.41;2,5\n"
+    )
+    tubes = marsgeo.read_tubes(path)
+    assert tubes["count"].tolist() == ["1,234", "2,5"]  # not 1.234: the file writes points
+    commas = _write(tmp_path, "c.csv", "tube_id;lon;lat\n1;77,4;18,4\n2;77,41;18,41\n")
+    back = marsgeo.read_tubes(commas)
+    assert back.geometry.x.tolist() == [77.4, 77.41]
+    assert back.geometry.y.tolist() == [18.4, 18.41]
+
+
+def test_vector_coordinate_columns_must_agree_with_the_geometry(tmp_path: Path) -> None:
+    def geojson(name: str, lon: float, lat: float) -> Path:
+        doc = {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "IAU_2015:49900"}},
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"tube_id": 1, "lon": lon, "lat": lat},
+                    "geometry": {"type": "Point", "coordinates": [77.4, 18.4]},
+                }
+            ],
+        }
+        return _write(tmp_path, name, json.dumps(doc))
+
+    agree = marsgeo.read_tubes(geojson("agree.geojson", 77.4, 18.4))
+    assert agree["lon"].tolist() == [77.4] and agree["lat"].tolist() == [18.4]
+    with pytest.raises(
+        CatalogueError, match=r"(?s)'lon'.*longitude 5.0.*'lat'.*latitude 6.0.*drop or rename"
+    ):
+        marsgeo.read_tubes(geojson("disagree.geojson", 5.0, 6.0))
+    code, out, err = _run(["tubes", "--catalogue", str(tmp_path / "disagree.geojson")])
+    assert code == 1 and "5.0" not in out and err.count("\n") == 1
+
+
+def test_a_csv_geometry_column_is_refused_not_replaced(tmp_path: Path) -> None:
+    path = _write(tmp_path, "t.csv", "tube_id,lon,lat,geometry\n1,77.4,18.4,POINT (0 0)\n")
+    with pytest.raises(CatalogueError, match=r"'geometry'.*rename"):
+        marsgeo.read_tubes(path)
+
+
+def test_a_frame_with_several_index_levels_is_refused_naming_them() -> None:
+    depot = marsgeo.load_depot()
+    multi = depot.set_index([depot.index, depot["name"]])
+    for call in (marsgeo.validate_tubes, marsgeo.depot_map):
+        with pytest.raises(CatalogueError, match=r"2 levels \('tube_id', 'name'\)"):
+            call(multi)
+
+
+def test_a_header_without_rows_says_so(tmp_path: Path) -> None:
+    path = _write(tmp_path, "t.csv", "tube_id,lon,lat\n")
+    with pytest.raises(CatalogueError, match=r"no rows") as info:
+        marsgeo.read_tubes(path)
+    assert "non-numbers" not in str(info.value)
+
+
+def test_every_column_type_survives_a_csv_round_trip(tmp_path: Path) -> None:
+    frame = marsgeo.read_tubes(_catalogue_csv(tmp_path / "mine.csv")).iloc[:4].copy()
+    frame["text"] = ["a", "", "c {{ 1 }}", "d,e"]
+    frame["flag"] = pd.array([True, None, False, True], dtype="boolean")
+    frame["count"] = pd.array([9007199254740993, None, -5, 0], dtype="Int64")
+    frame["value"] = [0.1, math.nan, 1e-300, -2.5]
+    frame["when"] = pd.to_datetime(
+        [
+            "2022-12-21T17:15:36.123456Z",
+            "2022-12-22T00:00:00.000001Z",
+            "2023-01-28T12:00:00Z",
+            "2023-01-29T01:02:03.5Z",
+        ],
+        format="ISO8601",
+    )
+    back = marsgeo.read_tubes(marsgeo.export(frame, tmp_path / "out.csv"))
+    assert back["text"].tolist() == frame["text"].tolist()
+    assert back["flag"].tolist()[1] is pd.NA
+    assert back["flag"].tolist()[::2] == [True, False]
+    assert back["count"].tolist()[0] == 9007199254740993 and back["count"].tolist()[1] is pd.NA
+    assert back["count"].tolist()[2:] == [-5, 0]
+    assert np.array_equal(back["value"].to_numpy(), frame["value"].to_numpy(), equal_nan=True)
+    assert back["when"].tolist() == frame["when"].tolist()

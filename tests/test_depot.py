@@ -430,7 +430,7 @@ def test_a_tube_id_column_beside_the_index(depot: gpd.GeoDataFrame) -> None:
         (lambda p: marsgeo.read_tubes(""), InputError, "path is empty"),
         (lambda p: marsgeo.read_tubes(p, id_col=5), InputError, "id_col=5 is not a column name"),
         (lambda p: marsgeo.read_tubes(p, lon_col=[1]), InputError, r"lon_col=\[1\]"),
-        (lambda p: marsgeo.read_tubes(p, crs=np.zeros((3, 3))), CRSError, "crs=array"),
+        (lambda p: marsgeo.read_tubes(p, crs=np.zeros((3, 3))), CRSError, "crs=ndarray"),
         (lambda p: marsgeo.validate_tubes(marsgeo.load_depot(), name=5), InputError, "name=5"),
     ],
 )
