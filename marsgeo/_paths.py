@@ -38,6 +38,7 @@ from shapely.ops import substring, unary_union
 from marsgeo._schedule import Trip
 from marsgeo.crs import (
     MARS_GEOGRAPHIC,
+    coordinate_problems,
     local_crs_around,
     lon_to_180,
     mars_geod,
@@ -167,19 +168,10 @@ def zones_from(obj: Any, *, name: str) -> list[tuple[str, Polygon | MultiPolygon
             coordinate = False
             continue
         xy = shapely.get_coordinates(geom)
-        if not np.isfinite(xy).all():
-            problems.append(f"{label} has NaN or infinite vertices; fix or drop the zone")
-            continue
-        if (np.abs(xy[:, 1]) > 90.0).any():
-            bad = float(xy[np.abs(xy[:, 1]) > 90.0, 1][0])
-            problems.append(
-                f"{label} has latitude {bad!r} outside -90..90; check that longitude comes "
-                "first (x=lon, y=lat)"
-            )
-            continue
-        if (np.abs(xy[:, 0]) > 360.0).any():
-            bad = float(xy[np.abs(xy[:, 0]) > 360.0, 0][0])
-            problems.append(f"{label} has longitude {bad!r} outside -360..360; wrap it")
+        # marsgeo's one coordinate range rule, naming the zone
+        broken = coordinate_problems(xy[:, 0], xy[:, 1], rows=[label] * len(xy))
+        if broken:
+            problems.extend(p.replace(f"rows {label!r} have", f"{label} has") for p in broken)
             continue
         valid = polygonal(shapely.make_valid(shapely.force_2d(geom)))
         if valid is None:

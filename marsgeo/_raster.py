@@ -1077,9 +1077,9 @@ def _read_window(
 
 
 def _points_rowcol(
-    points: Any, crs: pyproj.CRS, transform: Affine
+    checked: gpd.GeoDataFrame, crs: pyproj.CRS, transform: Affine
 ) -> tuple[pd.Index, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    checked = check_points(points, name="points")
+    """Rows and columns of points already checked (:func:`check_points`) on a grid."""
     lon, lat = lonlat(checked)
     x, y = from_mars_lonlat(lon, lat, crs)
     # north-up grids only (checked on open): invert the axis-aligned transform directly
@@ -1147,7 +1147,9 @@ def sample_raster(
     choice(outside, name="outside", options=("raise", "nan"))
     progress = optional_flag(progress, name="progress")
     if isinstance(source, Raster):
-        ids, row, col = _points_rowcol(points, source.crs, source.transform)
+        ids, row, col = _points_rowcol(
+            check_points(points, name="points"), source.crs, source.transform
+        )
         h, w = source.shape
         inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
         _outside(ids, inside, outside, f"{source.name or 'in memory'}", source.lonlat_bounds())
@@ -1158,10 +1160,10 @@ def sample_raster(
         values[inside] = vals
         return pd.Series(values, index=ids, name=source.name or "value")
     _check_source(source)
-    check_points(points, name="points")
+    checked = check_points(points, name="points")
     with open_raster(source, crs=crs) as ds, _env(source):
         band = _check_band(ds, band)
-        ids, row, col = _points_rowcol(points, ds.mars_crs, ds.transform)
+        ids, row, col = _points_rowcol(checked, ds.mars_crs, ds.transform)
         inside = (row >= 0) & (row < ds.height) & (col >= 0) & (col < ds.width)
         _outside(ids, inside, outside, repr(ds.name), _lonlat_bounds(tuple(ds.bounds), ds.mars_crs))
         values = np.full(len(ids), np.nan)

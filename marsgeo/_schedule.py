@@ -284,9 +284,16 @@ def check_plan(
     if (flown > spec.range_m).any():
         problems.append(f"a flight of {flown.max():.4f} m")
     if framed and paths:
-        hit = shapely.STRtree([g for _, g in framed]).query(paths, predicate="intersects")
+        tree = shapely.STRtree([g for _, g in framed])
+        hit = tree.query(paths, predicate="intersects")
         if len(hit[0]):
             problems.append(f"a path through {framed[int(hit[1][0])][0]}")
+        elif spec.obstacle_clearance_m > 0:
+            near = tree.query(paths, predicate="dwithin", distance=spec.obstacle_clearance_m)
+            if len(near[0]):
+                k, z = int(near[0][0]), int(near[1][0])
+                shortfall = float(shapely.distance(paths[k], framed[z][1]))
+                problems.append(f"a path {shortfall:.4f} m from {framed[z][0]}")
     if problems:
         msg = (
             "the plan breaks its HelicopterSpec (" + "; ".join(problems) + "); this is an "

@@ -102,9 +102,9 @@ def _lonlat_arg(text: str) -> tuple[float, float]:
             "(a negative longitude as --lander=-102.59,-18.45)"
         )
         raise _type_error(msg) from None
-    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or not -180 <= lon <= 360:
+    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 360:
         msg = (
-            f"{_shown(text)} is not a position on Mars: longitude must be in -180..360 and "
+            f"{_shown(text)} is not a position on Mars: longitude must be in -360..360 and "
             "latitude in -90..90 (longitude first)"
         )
         raise _type_error(msg)

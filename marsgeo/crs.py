@@ -13,7 +13,9 @@ turns planetographic latitude into planetocentric and west longitude into east i
 
 from __future__ import annotations
 
+import contextlib
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -103,13 +105,14 @@ def _as_crs(obj: Any) -> CRS | None:
     if isinstance(obj, CRS):
         return obj
     what = obj
-    if hasattr(obj, "crs") and not isinstance(obj, (str, int, dict)):
+    if not isinstance(obj, (str, int, dict)):
         try:
-            what = obj.crs
+            what = obj.crs if hasattr(type(obj), "crs") else obj
         except Exception as exc:  # e.g. a GeoDataFrame with no active geometry column
             msg = (
-                f"the {type(obj).__name__} given has no readable CRS ({exc}); set one, e.g. "
-                "with .set_crs(marsgeo.crs.MARS_GEOGRAPHIC), or pass a CRS."
+                f"the {type(obj).__name__} given has no readable CRS ({exc}); give it a "
+                "geometry column (.set_geometry(...)) and a Mars CRS "
+                "(.set_crs(marsgeo.crs.MARS_GEOGRAPHIC)), or pass a CRS."
             )
             raise CRSError(msg) from None
         if what is None:
@@ -119,8 +122,11 @@ def _as_crs(obj: Any) -> CRS | None:
     try:
         return CRS.from_user_input(what)
     except Exception as exc:  # pyproj's CRSError, or TypeError/ValueError for odd objects
+        readable = isinstance(what, (str, int, dict))
+        shown = repr(what) if readable else type(what).__name__
+        why = f" ({exc})" if readable else ""  # PROJ's words on an odd object only confuse
         msg = (
-            f"crs={what!r} is not a coordinate reference system PROJ understands ({exc}). "
+            f"crs={shown} is not a coordinate reference system PROJ understands{why}. "
             "Pass an authority code such as 'IAU_2015:49900', a WKT or PROJ string, "
             "or marsgeo.crs.MARS_GEOGRAPHIC."
         )
@@ -330,12 +336,19 @@ def real_numbers(value: Any, *, name: str) -> FloatArray:
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
             return np.asarray(value.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
         value = np.asarray(value, dtype=object)
+    if isinstance(value, (str, bytes)):
+        raise refuse(repr(value))
+    if not isinstance(value, np.ndarray):
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
+            numeric = np.asarray(value)  # numbers, lists of numbers, 0-d arrays in lists...
+            # NumPy turns [True, 18.0] into [1.0, 18.0]: a list holding a boolean anywhere is
+            # judged item by item below
+            if numeric.dtype.kind in "iufb" and not _holds_a_boolean(value):
+                value = numeric  # else each item is judged below, as given
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
         return np.asarray(value, dtype=np.float64)
     if isinstance(value, np.ndarray) and value.dtype.kind != "O":
         raise refuse(f"{_listed(value.ravel())} ({value.dtype})")
-    if isinstance(value, (str, bytes)):
-        raise refuse(repr(value))
     try:
         items = np.asarray(value, dtype=object)
     except (TypeError, ValueError):  # e.g. ragged nested lists
@@ -358,6 +371,28 @@ def real_numbers(value: Any, *, name: str) -> FloatArray:
     if wrong:
         raise refuse(_listed(wrong))
     return out.reshape(items.shape)
+
+
+def _holds_a_boolean(value: Any) -> bool:
+    """Tell whether a (nested) list or tuple holds a boolean, plain or NumPy."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return bool(value.dtype.kind == "b")
+    if isinstance(value, (list, tuple)):
+        return any(_holds_a_boolean(v) for v in value)
+    return False
+
+
+def _labels(given: list[Any]) -> Any:
+    """Row labels as an object array, made only when a message needs them."""
+
+    def make() -> npt.NDArray[np.object_]:
+        out = np.empty(len(given), dtype=object)  # labels may be tuples: one object each
+        out[:] = given
+        return out
+
+    return make
 
 
 def _northing_first(crs: CRS) -> bool:
@@ -397,7 +432,7 @@ def _body_extent(crs: CRS) -> tuple[float, float, float, float]:
         for a in base.axis_info[:2]
     )
     with np.errstate(all="ignore"):
-        p0, p1 = Transformer.from_crs(base, crs).transform(b0, b1, errcheck=False)
+        p0, p1 = _transformer(base, crs).transform(b0, b1, errcheck=False)
     x, y = (p1, p0) if _northing_first(crs) else (p0, p1)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -423,9 +458,17 @@ def _off_the_map(x: FloatArray, y: FloatArray, crs: CRS) -> npt.NDArray[np.bool_
     # authority axis order on both sides (always_xy mishandles west-positive IAU bases)
     a0, a1 = (y, x) if _northing_first(crs) else (x, y)
     with np.errstate(all="ignore"):
-        b0, b1 = Transformer.from_crs(crs, base).transform(a0, a1, errcheck=False)
-        c0, c1 = Transformer.from_crs(base, crs).transform(b0, b1, errcheck=False)
+        b0, b1 = _transformer(crs, base).transform(a0, a1, errcheck=False)
         b0, b1 = np.asarray(b0, dtype=float), np.asarray(b1, dtype=float)
+        # a point on the rim of a bounded map (Mollweide's edge, written out by PROJ itself)
+        # may invert to nothing by a rounding error: try it a hair closer to the origin
+        rim = ~(np.isfinite(b0) & np.isfinite(b1))
+        if rim.any():
+            n0, n1 = _transformer(crs, base).transform(
+                a0[rim] * (1 - 1e-12), a1[rim] * (1 - 1e-12), errcheck=False
+            )
+            b0[rim], b1[rim] = np.asarray(n0, dtype=float), np.asarray(n1, dtype=float)
+        c0, c1 = _transformer(base, crs).transform(b0, b1, errcheck=False)
         c0, c1 = np.asarray(c0, dtype=float), np.asarray(c1, dtype=float)
         metres_per_unit = crs.axis_info[0].unit_conversion_factor or 1.0
         radius = base.ellipsoid.semi_major_metre / metres_per_unit
@@ -436,6 +479,20 @@ def _off_the_map(x: FloatArray, y: FloatArray, crs: CRS) -> npt.NDArray[np.bool_
             & (np.abs(c0 - a0) <= tolerance)
             & (np.abs(c1 - a1) <= tolerance)
         )
+        # a point on the map's edge meridian (longitude 180 from its centre) comes back on
+        # the opposite edge: the same place, so on the map if the other edge gives it back
+        lon_first = base.axis_info[0].direction in ("east", "west")
+        lon_b = b0 if lon_first else b1
+        factor = _deg_factor(base.axis_info[0 if lon_first else 1])
+        edge = ~on_map & np.isfinite(lon_b) & (np.abs(np.abs(lon_b * factor) - 180.0) < 1e-6)
+        if edge.any():
+            flipped = -lon_b[edge]
+            e0, e1 = (flipped, b1[edge]) if lon_first else (b0[edge], flipped)
+            d0, d1 = _transformer(base, crs).transform(e0, e1, errcheck=False)
+            d0, d1 = np.asarray(d0, dtype=float), np.asarray(d1, dtype=float)
+            on_map[edge] = (np.abs(d0 - a0[edge]) <= tolerance[edge]) & (
+                np.abs(d1 - a1[edge]) <= tolerance[edge]
+            )
     xmin, xmax, ymin, ymax = _body_extent(crs)
     on_map &= (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
     return np.asarray(~on_map, dtype=np.bool_)
@@ -487,20 +544,23 @@ def coordinate_problems(
     >>> print(*coordinate_problems([77.4], [95.0], x_name="lon1", y_name="lat1"))
     lat1 has values outside -90..90 (e.g. 95.0); check that longitude comes first
     """
-    xs = np.asarray(x, dtype=float).ravel()
-    ys = np.asarray(y, dtype=float).ravel()
+    xs = real_numbers(x, name=x_name).ravel()
+    ys = real_numbers(y, name=y_name).ravel()
+    if xs.shape != ys.shape:
+        return [f"{x_name} and {y_name} hold {xs.size} and {ys.size} values; pass one {y_name} "
+                f"for each {x_name}"]  # fmt: skip
     source = MARS_GEOGRAPHIC if crs is None else _supported(require_mars_crs(crs))
-    labels = None
-    if rows is not None:  # labels may be tuples: an object array of them, one per value
-        given = list(rows)
-        labels = np.empty(len(given), dtype=object)
-        labels[:] = given
+    given = None if rows is None else list(rows)
+    if given is not None and len(given) != xs.size:
+        msg = f"rows has {len(given)} labels for {xs.size} coordinates; pass one label each."
+        raise InputError(msg)
+    labels = None if given is None else _labels(given)
 
     def where(mask: npt.NDArray[np.bool_]) -> str:
         assert labels is not None
         import pandas as pd
 
-        return "rows " + _listed(pd.unique(labels[mask]))
+        return "rows " + _listed(pd.unique(labels()[mask]))
 
     problems = []
     bad_x, bad_y = ~np.isfinite(xs), ~np.isfinite(ys)
@@ -668,27 +728,14 @@ def mean_lonlat(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[float, float]:
     ...
     marsgeo.errors.CoordinateError: points at (0.0, 0.0) and 1 more have no centre: ...
     """
-    try:
-        lon_a = np.asarray(lon, dtype=float).ravel()
-        lat_a = np.asarray(lat, dtype=float).ravel()
-    except (TypeError, ValueError):
-        msg = f"lon={lon!r}, lat={lat!r} are not numbers; pass arrays of degrees, longitude first."
-        raise CoordinateError(msg) from None
-    if lon_a.size == 0 or lon_a.shape != lat_a.shape:
-        msg = (
-            f"lon and lat hold {lon_a.size} and {lat_a.size} values; pass at least one point, "
-            "as many longitudes as latitudes."
-        )
+    lon_a = real_numbers(lon, name="lon").ravel()
+    lat_a = real_numbers(lat, name="lat").ravel()
+    if lon_a.size == 0:
+        msg = "lon and lat hold no values; pass at least one point, longitude first."
         raise CoordinateError(msg)
-    if not (np.isfinite(lon_a).all() and np.isfinite(lat_a).all()):
-        msg = "lon or lat has NaN or infinite values; pass finite degrees, longitude first."
-        raise CoordinateError(msg)
-    if (np.abs(lat_a) > 90.0).any():
-        bad = float(lat_a[np.abs(lat_a) > 90.0][0])
-        msg = (
-            f"lat has values outside -90..90 (e.g. {bad!r}); check that longitude comes "
-            "first (x=lon, y=lat)."
-        )
+    problems = coordinate_problems(lon_a, lat_a, x_name="lon", y_name="lat")
+    if problems:
+        msg = "; ".join(problems) + ". Pass degrees, longitude first."
         raise CoordinateError(msg)
     if (lon_a == lon_a[0]).all() and (lat_a == lat_a[0]).all():
         return float(lon_to_180(lon_a[0])), float(lat_a[0])
@@ -814,7 +861,7 @@ def ographic_to_ocentric_lat(
     18.4447
     """
     lat = np.radians(_latitudes(lat_deg, a_m=a_m, b_m=b_m))
-    out = np.degrees(np.arctan2((b_m / a_m) ** 2 * np.sin(lat), np.cos(lat)))
+    out = np.degrees(np.arctan2((float(b_m) / float(a_m)) ** 2 * np.sin(lat), np.cos(lat)))
     return np.asarray(out, dtype=float)
 
 
@@ -832,7 +879,7 @@ def ocentric_to_ographic_lat(
     18.6487
     """
     lat = np.radians(_latitudes(lat_deg, a_m=a_m, b_m=b_m))
-    out = np.degrees(np.arctan2((a_m / b_m) ** 2 * np.sin(lat), np.cos(lat)))
+    out = np.degrees(np.arctan2((float(a_m) / float(b_m)) ** 2 * np.sin(lat), np.cos(lat)))
     return np.asarray(out, dtype=float)
 
 
@@ -980,18 +1027,33 @@ def _plain_geographic(crs: CRS) -> CRS:
     return GeographicCRS(datum=crs.datum, ellipsoidal_cs=cs)
 
 
+@lru_cache(maxsize=128)
+def _transformer(source: CRS, target: CRS, *, always_xy: bool = False) -> Transformer:
+    """Build a transformer between two CRSs once (building one takes milliseconds)."""
+    return Transformer.from_crs(source, target, always_xy=always_xy)
+
+
 def _transform(
     transformer: Transformer, a0: FloatArray, a1: FloatArray, crs: CRS
 ) -> tuple[FloatArray, FloatArray]:
-    try:
-        v0, v1 = transformer.transform(a0, a1, errcheck=True)
-    except pyproj.exceptions.ProjError as exc:
+    with np.errstate(all="ignore"):
+        v0, v1 = transformer.transform(a0, a1, errcheck=False)
+        v0, v1 = np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
+        # a point on the rim of a bounded map (e.g. Mollweide's edge, as PROJ writes it) may
+        # fall outside by a rounding error: take it a hair closer to the origin
+        rim = np.isfinite(a0) & np.isfinite(a1) & ~(np.isfinite(v0) & np.isfinite(v1))
+        if rim.any():
+            n0, n1 = transformer.transform(
+                np.asarray(a0)[rim] * (1 - 1e-12), np.asarray(a1)[rim] * (1 - 1e-12), errcheck=False
+            )
+            v0[rim], v1[rim] = n0, n1
+    if not (np.isfinite(v0[rim]).all() and np.isfinite(v1[rim]).all()):
         msg = (
-            f"coordinates cannot be converted with crs {crs.to_string()} ({exc}): some points "
-            "lie outside the projection's domain. Check the values and that crs= is right."
+            f"coordinates cannot be converted with crs {crs.to_string()}: some points lie "
+            "outside the projection's domain. Check the values and that crs= is right."
         )
-        raise CoordinateError(msg) from exc
-    return np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
+        raise CoordinateError(msg)
+    return v0, v1
 
 
 def to_mars_lonlat(
@@ -1061,7 +1123,7 @@ def _to_lonlat(xs: FloatArray, ys: FloatArray, source: CRS) -> tuple[FloatArray,
         # east/north ellipsoidal axes: PROJ is exact to a plain base on the same datum, and
         # handles rotated poles (ob_tran), +lon_0 shifts, units and axis order
         plain = _plain_geographic(source)
-        lon, lat = _transform(Transformer.from_crs(source, plain, always_xy=True), xs, ys, source)
+        lon, lat = _transform(_transformer(source, plain, always_xy=True), xs, ys, source)
         lat = _ocentric_from_base(lat, plain)
         return np.asarray(lon_to_180(lon), dtype=float), np.asarray(lat, dtype=float)
     if source.is_projected:
@@ -1071,7 +1133,7 @@ def _to_lonlat(xs: FloatArray, ys: FloatArray, source: CRS) -> tuple[FloatArray,
             raise CRSError(msg)
         a0, a1 = (ys, xs) if _northing_first(source) else (xs, ys)
         # authority axis order on both sides
-        v0, v1 = _transform(Transformer.from_crs(source, base), a0, a1, source)
+        v0, v1 = _transform(_transformer(source, base), a0, a1, source)
     else:
         base = source
         lat_first = base.axis_info[0].direction in ("north", "south")
@@ -1124,7 +1186,7 @@ def from_mars_lonlat(
     if not target.is_projected and _has_standard_axes(target):
         plain = _plain_geographic(target)
         lat_p = _base_from_ocentric(lat_c, plain)
-        fwd = Transformer.from_crs(plain, target, always_xy=True)
+        fwd = _transformer(plain, target, always_xy=True)
         return _transform(fwd, lon_e, lat_p, target)
     base = target.geodetic_crs if target.is_projected else target
     if base is None:  # pragma: no cover - PROJ always gives a projected CRS a base
@@ -1147,7 +1209,7 @@ def from_mars_lonlat(
         # geographic: x is longitude, y latitude (GIS order), in the base's units and signs
         return np.asarray(lon_u, dtype=float), np.asarray(lat_u, dtype=float)
     # authority axis order on both sides
-    p0, p1 = _transform(Transformer.from_crs(base, target), b0, b1, target)
+    p0, p1 = _transform(_transformer(base, target), b0, b1, target)
     if _northing_first(target):
         return p1, p0
     return p0, p1
@@ -1186,14 +1248,18 @@ def to_mars_geographic(gdf: Any) -> Any:
         raise InputError(msg)
     source = require_mars_crs(gdf, name="data")
     out = gdf.copy()
+    # the range rule, naming the rows whose coordinates break it
+    xy, which = shapely.get_coordinates(
+        np.asarray(out.geometry.values, dtype=object), return_index=True
+    )
+    problems = coordinate_problems(xy[:, 0], xy[:, 1], source, rows=out.index[which])
+    if problems:
+        msg = "data: " + "; ".join(problems) + "."
+        raise CoordinateError(msg)
     if source == MARS_GEOGRAPHIC:
         return out
 
     def _convert(coords: FloatArray) -> FloatArray:
-        problems = coordinate_problems(coords[:, 0], coords[:, 1], source)
-        if problems:
-            msg = "data: " + "; ".join(problems) + "."
-            raise CoordinateError(msg)
         lon, lat = _to_lonlat(coords[:, 0], coords[:, 1], source)
         return np.column_stack([lon, lat, *coords[:, 2:].T])  # elevation passes through
 

@@ -455,8 +455,14 @@ def _lander_lonlat(lander: Any) -> tuple[float, float]:
 
 
 def _check_options(
-    spec: Any, helicopters: Any, p_fail_flight: Any, on_unreachable: Any, tolerance_m: Any
-) -> HelicopterSpec:
+    spec: Any,
+    helicopters: Any,
+    p_fail_flight: Any,
+    on_unreachable: Any,
+    tolerance_m: Any,
+    lander: Any,
+) -> tuple[HelicopterSpec, tuple[float, float]]:
+    """Check the options and the lander together: every problem is reported at once."""
     problems = []
     if spec is None:
         spec = HelicopterSpec()
@@ -481,9 +487,15 @@ def _check_options(
     tol = _finite(tolerance_m)
     if tol is None or tol < 0:
         problems.append(f"tolerance_m={tolerance_m!r} must be a finite distance >= 0 in metres")
+    try:
+        lander_ll = _lander_lonlat(lander)
+    except InputError as exc:
+        if not problems:
+            raise  # the lander alone: its own error (CoordinateError, CRSError)
+        problems.append(str(exc).rstrip("."))
     raise_collected(InputError, problems, what="plan_pickup")
     assert isinstance(spec, HelicopterSpec)
-    return spec
+    return spec, lander_ll
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -572,12 +584,13 @@ def plan_pickup(
     >>> plan.makespan_sols, plan.is_optimal
     (5, True)
     """
-    spec = _check_options(spec, helicopters, p_fail_flight, on_unreachable, tolerance_m)
+    spec, lander_ll = _check_options(
+        spec, helicopters, p_fail_flight, on_unreachable, tolerance_m, lander
+    )
     checked = check_points(tubes, name="tubes")
     ids = list(checked.index)
     lon, lat = lonlat(checked)
     tubes_ll = np.column_stack([lon_to_180(lon), lat]).astype(float)
-    lander_ll = _lander_lonlat(lander)
     values = _priorities(checked, ids, priorities)
     zones = zones_from(no_fly, name="no_fly") + hazard_zones(hazard, tubes=checked)
     far, misses = far_tubes(
@@ -689,12 +702,21 @@ def _hazard_is_synthetic(hazard: Any) -> bool:
 
 
 def _priorities(checked: gpd.GeoDataFrame, ids: list[Any], priorities: Any) -> dict[Any, float]:
+    where = "priorities"
     if priorities is None:
         if "priority" in checked.columns:
             raw = checked["priority"].to_dict()
+            where = "column 'priority' of tubes"
         else:
             raw = dict.fromkeys(ids, 1.0)
     elif isinstance(priorities, pd.Series):
+        if priorities.index.has_duplicates:
+            dup = list(dict.fromkeys(priorities.index[priorities.index.duplicated()]))[:5]
+            msg = (
+                f"priorities gives tubes {dup} more than one value; give each tube one value "
+                "(e.g. priorities.groupby(level=0).max())."
+            )
+            raise InputError(msg)
         return _priorities(checked, ids, priorities.to_dict())
     elif not isinstance(priorities, Mapping):
         msg = (
@@ -710,9 +732,20 @@ def _priorities(checked: gpd.GeoDataFrame, ids: list[Any], priorities: Any) -> d
         raw = {t: priorities[t] for t in ids}
     bad = {t: v for t, v in raw.items() if (f := _finite(v)) is None or f < 0}
     if bad:
-        msg = f"priorities {dict(list(bad.items())[:5])} must be finite numbers >= 0."
+        msg = (
+            f"{where}: tubes {list(bad)[:5]} have values {list(bad.values())[:5]}; give every "
+            "tube a finite number >= 0."
+        )
         raise InputError(msg)
-    return {t: float(v) for t, v in raw.items()}
+    values = {t: float(v) for t, v in raw.items()}
+    try:
+        total = math.fsum(values.values())
+    except OverflowError:
+        total = math.inf
+    if not math.isfinite(total):
+        msg = f"{where}: the values add up to more than a float holds; scale them down."
+        raise InputError(msg)
+    return values
 
 
 def _inside(ids: list[Any], site: Site, on_unreachable: str) -> dict[Any, list[str]]:

@@ -23,6 +23,7 @@ Computation stays in the other modules; this one only draws.
 from __future__ import annotations
 
 import base64
+import contextlib
 import math
 import re
 from pathlib import Path
@@ -36,10 +37,10 @@ import shapely
 
 from marsgeo._atomic import atomic_target
 from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
-from marsgeo._validate import lonlat
+from marsgeo._validate import check_shapes, lonlat
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, mean_lonlat, require_mars_crs, to_mars_geographic
 from marsgeo.depot import validate_tubes
-from marsgeo.errors import CoordinateError, InputError, raise_collected
+from marsgeo.errors import InputError, raise_collected
 from marsgeo.io import check_output
 
 __all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
@@ -277,7 +278,7 @@ def _check_shapes(obj: Any, *, name: str, kinds: tuple[str, ...]) -> gpd.GeoData
     """Return ``obj`` as a GeoDataFrame in Mars longitude/latitude, every row drawable.
 
     Refused, naming the rows: missing or empty geometries, geometry types other than
-    ``kinds``, NaN or infinite coordinates, latitudes outside -90..90.
+    ``kinds``, and coordinates that break the coordinate range rule.
     """
     if isinstance(obj, gpd.GeoSeries):
         obj = gpd.GeoDataFrame(geometry=obj)
@@ -305,25 +306,7 @@ def _check_shapes(obj: Any, *, name: str, kinds: tuple[str, ...]) -> gpd.GeoData
             f"rows {_row_ids(obj.index, wrong)} are {', '.join(found)}; pass {' / '.join(kinds)}"
         )
     raise_collected(InputError, problems, what=name)
-    mars = to_mars_geographic(obj)
-    xy, where = shapely.get_coordinates(
-        np.asarray(mars.geometry.values, dtype=object), return_index=True
-    )
-    bad = np.zeros(len(mars), dtype=bool)
-    bad[where[~np.isfinite(xy).all(axis=1)]] = True
-    if bad.any():
-        problems.append(
-            f"rows {_row_ids(obj.index, bad)} have NaN or infinite coordinates; fix or drop them"
-        )
-    far = np.zeros(len(mars), dtype=bool)
-    far[where[np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 1]) > 90.0)]] = True
-    if far.any():
-        problems.append(
-            f"rows {_row_ids(obj.index, far)} have latitudes outside -90..90; check that "
-            "longitude comes first (x=lon, y=lat)"
-        )
-    raise_collected(CoordinateError, problems, what=name)
-    return mars
+    return check_shapes(obj, name=name)  # the coordinate range rule, naming the rows
 
 
 # --- the map ---------------
@@ -470,6 +453,17 @@ def depot_map(
     raise_collected(InputError, problems, what="depot_map")
     # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    if plan is not None:
+        known = set(checked.index)
+        other = [t for t in [*plan.trips.index, *plan.unreachable.index] if t not in known]
+        with contextlib.suppress(TypeError):  # ids of one kind are listed in order
+            other = sorted(other)
+        if other:
+            msg = (
+                f"plan is for tubes {other[:5]} that are not among tubes; draw a plan with the "
+                "tubes it was made for."
+            )
+            raise InputError(msg)
     if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
         places = _check_shapes(places, name="places", kinds=_PLACE_KINDS)
     if no_fly is not None:

@@ -12,7 +12,9 @@ from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
 from marsgeo import crs as mcrs
-from marsgeo.errors import CoordinateError, CRSError
+from marsgeo.errors import CoordinateError, CRSError, InputError
+
+MARS_R = 3_396_190.0  # the IAU 2015 Mars sphere
 
 A, B = 3_396_190.0, 3_376_200.0  # IAU 2015 Mars radii, from the reference
 
@@ -388,3 +390,83 @@ def test_to_mars_geographic_converts_every_geometry_and_keeps_input() -> None:
 def test_to_mars_lonlat_refuses_earth() -> None:
     with pytest.raises(CRSError, match="Earth"):
         mcrs.to_mars_lonlat(np.array([0.0]), np.array([0.0]), "EPSG:4326")
+
+
+# --- the coordinate range rule at every door of crs -------------------------------------------
+
+
+def test_polar_stereographic_axes_are_ordered_by_name_not_direction() -> None:
+    # GDAL and +proj=stere give both axes the direction "south"; the first is still the easting.
+    # Independent: x = 2R tan(45 - lat/2) sin(lon), y = -2R tan(45 - lat/2) cos(lon) (north pole)
+    stere = "+proj=stere +lat_0=90 +R=3396190 +type=crs"
+    lat, lon = 80.0, 45.0
+    t = math.tan(math.radians(45.0 - lat / 2))
+    x, y = (
+        2 * MARS_R * t * math.sin(math.radians(lon)),
+        -2 * MARS_R * t * math.cos(math.radians(lon)),
+    )
+    got = mcrs.to_mars_lonlat([x], [y], stere)
+    assert (float(got[0][0]), float(got[1][0])) == pytest.approx((lon, lat), abs=1e-9)
+    back = mcrs.from_mars_lonlat([lon], [lat], stere)
+    assert (float(back[0][0]), float(back[1][0])) == pytest.approx((x, y), abs=1e-6)
+
+
+@pytest.mark.parametrize("code", ["IAU_2015:49940", "IAU_2015:49920", "IAU_2015:49950"])
+@pytest.mark.parametrize("lon", [180.0, -180.0, 179.999])
+def test_the_edge_meridian_of_a_world_map_round_trips(code: str, lon: float) -> None:
+    x, y = mcrs.from_mars_lonlat([lon], [18.0], code)
+    back_lon, back_lat = mcrs.to_mars_lonlat(x, y, code)
+    # 180 E and 180 W are one meridian
+    assert abs((float(back_lon[0]) - lon + 180.0) % 360.0 - 180.0) < 1e-6
+    assert float(back_lat[0]) == pytest.approx(18.0, abs=1e-9)
+
+
+def test_data_already_in_mars_geographic_keeps_the_range_rule() -> None:
+    bad = gpd.GeoSeries([Point(400.0, 95.0)], crs=mcrs.MARS_GEOGRAPHIC)
+    with pytest.raises(CoordinateError, match=r"outside -360..360.*outside -90..90"):
+        mcrs.to_mars_geographic(bad)
+    with pytest.raises(CoordinateError, match="NaN"):
+        mcrs.to_mars_geographic(gpd.GeoSeries([Point(10.0, math.nan)], crs=mcrs.MARS_GEOGRAPHIC))
+    with pytest.raises(InputError, match="GeoDataFrame or GeoSeries"):
+        mcrs.to_mars_geographic("IAU_2015:49900")
+
+
+def test_coordinate_problems_checks_its_own_arguments() -> None:
+    assert mcrs.coordinate_problems([1.0, 2.0], [1.0]) == [
+        "longitude and latitude hold 2 and 1 values; pass one latitude for each longitude"
+    ]
+    with pytest.raises(CoordinateError, match="'a', not numbers"):
+        mcrs.coordinate_problems(["a"], [1.0])
+    with pytest.raises(InputError, match="rows has 1 labels for 2"):
+        mcrs.coordinate_problems([1.0, 2.0], [1.0, 2.0], rows=[7])
+
+
+def test_mean_lonlat_keeps_the_range_rule() -> None:
+    with pytest.raises(CoordinateError, match="not numbers"):
+        mcrs.mean_lonlat(["77.4"], ["18.4"])
+    with pytest.raises(CoordinateError, match=r"outside -360..360"):
+        mcrs.mean_lonlat([1e6], [0.0])
+    with pytest.raises(CoordinateError, match="not numbers"):
+        mcrs.local_crs_around([True], [18.0])
+
+
+def test_latitude_conversions_take_any_real_radius() -> None:
+    from decimal import Decimal
+
+    # tan(c) = (b/a)^2 tan(g), written out
+    expected = math.degrees(math.atan((3376200 / 3396190) ** 2 * math.tan(math.radians(10.0))))
+    got = mcrs.ographic_to_ocentric_lat(10.0, a_m=Decimal("3396190"), b_m=Decimal("3376200"))
+    assert float(got) == pytest.approx(expected, abs=1e-12)
+    with pytest.raises(InputError, match="a_m"):
+        mcrs.ographic_to_ocentric_lat(10.0, a_m=1e-300)
+    with pytest.raises(CoordinateError, match=r"outside -90..90"):
+        mcrs.ocentric_to_ographic_lat(95.0)
+
+
+def test_crs_of_objects_that_are_not_crs_like_are_refused_by_type() -> None:
+    no_geometry = gpd.GeoDataFrame({"a": [1]})
+    with pytest.raises(CRSError, match=r"no readable CRS.*set_geometry") as info:
+        mcrs.require_mars_crs(no_geometry)
+    assert "   a" not in str(info.value)  # the frame itself is not printed
+    with pytest.raises(CRSError, match="crs=ndarray is not"):
+        mcrs.require_mars_crs(np.zeros((3, 3)))

@@ -105,8 +105,8 @@ def test_zone_covering_the_planet_covers_every_tube_and_the_lander(
     [
         ((77.4085, 95.0), CoordinateError, "latitude 95.0 outside -90..90"),
         ((77.4085, -90.5), CoordinateError, "latitude -90.5 outside -90..90"),
-        ((math.nan, 18.4525), CoordinateError, "NaN or infinite vertices"),
-        ((math.inf, 18.4525), CoordinateError, "NaN or infinite vertices"),
+        ((math.nan, 18.4525), CoordinateError, "NaN or infinite coordinates"),
+        ((math.inf, 18.4525), CoordinateError, "NaN or infinite coordinates"),
         ((400.0, 18.4525), CoordinateError, "longitude 400.0 outside -360..360"),
     ],
 )
@@ -458,3 +458,49 @@ def test_hazards_from_terrain_say_why_they_are_hazards(depot: gpd.GeoDataFrame) 
     )
     with pytest.raises(PlanningError, match=r"tubes \[1, .*\(slope > 15 deg\)"):
         plan_pickup(depot, lander=ASSUMED_LANDER, hazard=steep)
+
+
+def test_the_plan_check_measures_the_clearance_from_zones(
+    depot: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    import marsgeo.routing
+
+    # a zone beside the flights: the plan keeps obstacle_clearance_m (2 m) from it ...
+    zone = Polygon([(77.4085, 18.4520), (77.4087, 18.4520), (77.4087, 18.4522), (77.4085, 18.4522)])
+    plan = plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=[zone])
+    assert plan.makespan_sols >= 5
+    # ... and a check asked for a wider clearance than the paths keep finds the shortfall
+    original = marsgeo.routing.check_plan
+
+    def stricter(*args: Any) -> None:
+        spec = dataclasses.replace(
+            args[-1], obstacle_clearance_m=args[-1].obstacle_clearance_m + 50
+        )
+        original(*args[:-1], spec)
+
+    monkeypatch.setattr(marsgeo.routing, "check_plan", stricter)
+    with pytest.raises(PlanningError, match=r"a path \d+\.\d+ m from no_fly"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=[zone])
+
+
+def test_priorities_that_would_mislead_are_refused(depot: gpd.GeoDataFrame) -> None:
+    import pandas as pd
+
+    twice = pd.Series([5.0, 0.0] + [1.0] * 9, index=[1, 1, *range(2, 11)])
+    with pytest.raises(InputError, match=r"tubes \[1\] more than one value"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, priorities=twice)
+    with pytest.raises(InputError, match="add up to more than a float holds"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, priorities=dict.fromkeys(range(1, 11), 1e308))
+    named = depot.assign(priority=["abc"] + [1.0] * 9)
+    with pytest.raises(InputError, match=r"column 'priority' of tubes: tubes \[1\]"):
+        plan_pickup(named, lander=ASSUMED_LANDER)
+
+
+def test_every_problem_with_the_arguments_is_reported_at_once(depot: gpd.GeoDataFrame) -> None:
+    with pytest.raises(InputError) as info:
+        plan_pickup(depot, lander=(math.nan, 95.0), helicopters=0, tolerance_m=-1)
+    text = str(info.value)
+    assert "3 problems" in text and "helicopters=0" in text
+    assert "tolerance_m=-1" in text and "lander=(nan, 95.0)" in text

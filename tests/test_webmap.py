@@ -499,3 +499,8 @@ def test_columns_the_map_formats_are_checked_but_any_sample_type_is_drawn() -> N
     other.loc[1, "sample_type"] = "basalt"  # not marsgeo's vocabulary: drawn in the other colour
     page = marsgeo.depot_map(other, basemap=None, places=None).get_root().render()
     assert '"name":"Malay","color":"#9467bd"' in page
+
+
+def test_a_plan_for_other_tubes_is_not_drawn(plan: marsgeo.PickupPlan) -> None:
+    with pytest.raises(InputError, match=r"plan is for tubes \[4, 5, 6, 7, 8\]"):
+        marsgeo.depot_map(marsgeo.load_depot().iloc[:3], plan=plan, basemap=None)
