@@ -1,9 +1,10 @@
 """Benchmark: time to a proven optimum of the pickup assignment.
 
-For the Three Forks depot (with the assumed lander) and for 100 and 1000 random trips, compare
-marsgeo's exact / proven method with a brute-force search (every assignment, where it can
-finish) and with the plain LPT heuristic. Prints times and gaps to the lower bounds, as
-ratios measured in this run.
+For the Three Forks depot (with the assumed lander) and for 100, 1000 and 10,000 random trips
+on 2-4 helicopters, compare marsgeo's exact / proven method with a brute-force search (every
+assignment, where it can finish) and with the plain LPT heuristic. Prints times and gaps to the
+lower bounds, as ratios measured in this run, the share of random trip sets proven optimal at
+each size, and an instance whose trivial bound is wrong by parity (every load is even).
 """
 
 from __future__ import annotations
@@ -43,18 +44,19 @@ def timed(fn, *args):  # type: ignore[no-untyped-def]
 
 
 def report(name: str, flights: list[int], dist: list[float], h: int = 2, f: int = 2) -> None:
+    """Print marsgeo against LPT (and brute force where it finishes) on one instance."""
     a, t_exact = timed(_optimise.assign, flights, dist, h, f)
     (lpt_sols, lpt_busiest), t_lpt = timed(_optimise.lpt_only, flights, dist, h, f)
     print(f"{name}: {len(flights)} trips, {h} helicopters, {f} flights a sol")
     print(
         f"  marsgeo  {t_exact * 1e3:9.2f} ms  {a.sols} sols (lower bound {a.sols_lower_bound},"
         f" proven {a.sols_proven}); busiest {a.busiest_m:.1f} m, gap to its bound "
-        f"{a.busiest_m - a.busiest_lower_bound_m:.3f} m (proven {a.busiest_proven}); "
-        f"{a.method}"
+        f"{a.busiest_gap_m:.3f} m (proven {a.busiest_proven}); {a.method}"
     )
     print(
         f"  LPT      {t_lpt * 1e3:9.2f} ms  {lpt_sols} sols; busiest {lpt_busiest:.1f} m, gap "
-        f"{lpt_busiest - a.busiest_lower_bound_m:.3f} m"
+        f"{lpt_busiest - a.busiest_lower_bound_m:.3f} m; time ratio marsgeo/LPT "
+        f"{t_exact / t_lpt:.1f}x"
     )
     if len(flights) <= BRUTE_LIMIT:
         (b_sols, b_busiest), t_brute = timed(brute_force, flights, dist, h, f)
@@ -65,6 +67,40 @@ def report(name: str, flights: list[int], dist: list[float], h: int = 2, f: int 
         )
     else:
         print(f"  brute    not run: {h}^{len(flights)} assignments")
+
+
+def proven_share(n: int, rng: np.random.Generator, repeats: int) -> None:
+    """Print the share of random trip sets proven optimal, and the time against LPT."""
+    for h in (2, 3, 4):
+        proven = 0
+        t_mg = t_lpt = 0.0
+        gap_lpt = 0.0
+        for _ in range(repeats):
+            flights = rng.choice([2, 2, 2, 4, 6], size=n).tolist()
+            dist = rng.uniform(50.0, 1400.0, size=n).tolist()
+            a, t = timed(_optimise.assign, flights, dist, h, 2)
+            (_, lpt_busiest), t2 = timed(_optimise.lpt_only, flights, dist, h, 2)
+            proven += a.sols_proven and a.busiest_proven
+            t_mg += t
+            t_lpt += t2
+            gap_lpt += (lpt_busiest - a.busiest_m) / a.busiest_m
+        print(
+            f"random {n:>5} trips, {h} helicopters: proven {proven}/{repeats}; "
+            f"{t_mg / repeats * 1e3:8.1f} ms each (LPT ratio {t_mg / t_lpt:.1f}x); LPT's busiest "
+            f"{100 * gap_lpt / repeats:.2f} % longer"
+        )
+
+
+def parity() -> None:
+    """Print the parity instance: 4046 flights on 3 helicopters at 1 flight a sol."""
+    flights = [4] * 977 + [6] * 23
+    dist = [float(10 + (7 * i) % 90) for i in range(len(flights))]
+    a, t = timed(_optimise.assign, flights, dist, 3, 1)
+    print(
+        f"parity: 1000 trips, 4046 flights, 3 helicopters, 1 flight a sol: {t * 1e3:.1f} ms, "
+        f"{a.sols} sols (lower bound {a.sols_lower_bound}, trivial bound "
+        f"{math.ceil(sum(flights) / 3)}), proven {a.sols_proven and a.busiest_proven}"
+    )
 
 
 def main() -> None:
@@ -79,6 +115,13 @@ def main() -> None:
         flights = rng.choice([2, 2, 2, 4, 6], size=n).tolist()
         dist = rng.uniform(50.0, 1400.0, size=n).tolist()
         report(f"random {n}", flights, dist)
+    for n, h in ((10, 3), (12, 3)):
+        flights = rng.choice([2, 2, 2, 4, 6], size=n).tolist()
+        dist = rng.uniform(50.0, 1400.0, size=n).tolist()
+        report(f"random {n}", flights, dist, h)
+    for n, repeats in ((100, 20), (1000, 5), (10_000, 2)):
+        proven_share(n, rng, repeats)
+    parity()
 
 
 if __name__ == "__main__":

@@ -1,39 +1,75 @@
 """Assignment of capacity-1 trips to helicopters (private; no geometry here).
 
 Each trip i needs ``flights[i]`` flights (2 without relays) and ``dist[i]`` metres of flight.
-A helicopter flies at most ``f`` flights a sol, so one doing trips T finishes on sol
-ceil(sum(flights[T]) / f). Objectives, in order:
+A helicopter flies its trips back to back. How many sols a set of trips takes:
 
-1. fewest sols: ``max_h ceil(F_h / f)``; parallel-machine makespan in whole flights, solved
-   exactly at any size (the flight counts take few distinct values: high-multiplicity bin
-   packing);
-2. least flight distance for the busiest helicopter: ``max_h D_h`` under the sols found;
-   exact by enumeration for small catalogues, else LPT plus pairwise improvement, proven
-   optimal when it meets its lower bound within a tolerance.
+* by default, a helicopter with a load of L flights finishes on the first sol S with
+  ``capacity(S) >= L``, where ``capacity(S)`` is the most flights it can have flown by the end
+  of sol S (``S * flights_per_sol`` unless given: e.g. an energy model);
+* with ``whole_trips_per_sol``, every trip is flown within one sol (the helicopter spends each
+  night at the lander): its trips are packed into sols of ``flights_per_sol`` flights each.
 
-With capacity-1 trips, helicopters beyond one per trip can never be used: the work is bounded
-by the number of trips, whatever the number of helicopters (:func:`usable_helicopters`).
+Objectives, in order:
+
+1. fewest sols. Parallel-machine makespan in whole flights, or bin packing into
+   ``helicopters * S`` sols: proven by lower bounds (total work, the largest trip, the gcd of
+   the flight counts, Martello-Toth L2) met by a packing, or by an exact search over the
+   distinct flight counts (high-multiplicity bin packing) that returns its packing;
+2. least flight distance for the busiest helicopter, ``max_h D_h``, under the sols found.
+   Exact by subset enumeration for two helicopters and few trips, by a mixed-integer
+   programme (HiGHS, through ``scipy.optimize.milp``) for small catalogues, and otherwise
+   LPT plus pairwise moves and swaps, proven when it meets a lower bound within
+   ``tolerance_m``.
+
+Every search checks a deadline (``time_limit_s``): when it passes, the best assignment found so
+far is returned with the bounds proven so far. With capacity-1 trips, helicopters beyond one
+per trip can never be used (:func:`usable_helicopters`).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Sequence
+import os
+import sys
+import time
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 
-#: Largest catalogue solved by exhaustive enumeration, two helicopters / more.
+from marsgeo.errors import InputError, raise_collected
+
+#: Largest catalogue solved by enumerating every split into two.
 EXACT_N_TWO = 20
-EXACT_N_MANY = 12
-#: Largest count of pattern states the exact bin-packing feasibility test explores.
-MAX_STATES = 200_000
+#: Largest catalogue (trips) and model (binary variables) given to the MILP solver.
+MILP_MAX_TRIPS = 80
+MILP_MAX_VARS = 8_000
+#: Least time left, in seconds, for which scipy is imported to run the MILP.
+MILP_IMPORT_S = 1.0
+#: Largest count of pattern states the exact bin-packing search keeps in memory.
+MAX_STATES = 1_000_000
+#: Most bins the exact bin-packing search recurses over.
+MAX_DEPTH = 500
+#: Latest sol a ``capacity`` function is searched to.
+MAX_SOL = 2**40
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """Which trips each helicopter flies, and what is proven about it."""
+    """Which trips each helicopter flies, and what is proven about it.
+
+    ``groups[h]`` are helicopter h's trips (sorted). ``sol_plan[h][s - 1]`` are the trips of
+    helicopter h flown (``whole_trips_per_sol``) or started (otherwise: flown back to back in
+    that order) on sol s; with ``whole_trips_per_sol`` the trips of one entry are flown within
+    that sol. ``sols_proven`` means no plan takes fewer sols; ``busiest_proven`` means the
+    busiest helicopter's distance is within ``tolerance_m`` of a proven lower bound.
+    ``timed_out`` tells that the time limit stopped a search.
+    """
 
     groups: tuple[tuple[int, ...], ...]
     sols: int
@@ -43,10 +79,117 @@ class Assignment:
     busiest_lower_bound_m: float
     busiest_proven: bool
     method: str
+    sol_plan: tuple[tuple[tuple[int, ...], ...], ...] = ()
+    timed_out: bool = False
+
+    @property
+    def sols_gap(self) -> int:
+        """Sols beyond the proven lower bound (0 when proven)."""
+        return self.sols - self.sols_lower_bound
+
+    @property
+    def busiest_gap_m(self) -> float:
+        """Busiest helicopter's distance beyond its proven lower bound, in metres."""
+        return self.busiest_m - self.busiest_lower_bound_m
 
 
-def _sols(flights: int, f: int) -> int:
-    return -(-flights // f)
+class _DeadlineError(Exception):
+    """The deadline passed inside a search."""
+
+
+class _Clock:
+    """A deadline on ``time.perf_counter``; ``hit`` remembers that it stopped something."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.start = time.perf_counter()
+        self.end = self.start + limit_s
+        self.hit = False
+        self._ticks = 0
+
+    def left(self) -> float:
+        return max(0.0, self.end - time.perf_counter())
+
+    def expired(self) -> bool:
+        if time.perf_counter() >= self.end:
+            self.hit = True
+        return self.hit
+
+    def tick(self) -> None:
+        """Count a step of a search; raise :class:`_DeadlineError` once the deadline has passed."""
+        self._ticks += 1
+        if not self._ticks & 63 and self.expired():
+            raise _DeadlineError
+
+
+def _no_deadline() -> _Clock:
+    return _Clock(math.inf)
+
+
+class _Capacity:
+    """``capacity(S)``: flights a helicopter can have flown by the end of sol S, checked."""
+
+    def __init__(self, fn: Callable[[int], int] | None, per_sol: int) -> None:
+        self.fn = fn
+        self.per_sol = per_sol
+        self._seen: dict[int, int] = {}
+        self._keys: list[int] = []
+        if fn is not None and self.at(0) != 0:
+            msg = (
+                f"capacity(0)={self.at(0)!r}: no flight can have been flown before sol 1; "
+                "return 0 for sol 0"
+            )
+            raise InputError(msg)
+
+    def at(self, sol: int) -> int:
+        if self.fn is None:
+            return sol * self.per_sol
+        if sol in self._seen:
+            return self._seen[sol]
+        v = self.fn(sol)
+        if isinstance(v, bool) or not isinstance(v, Integral) or int(v) < 0:
+            msg = (
+                f"capacity({sol}) returned {v!r}: capacity must return a whole number of "
+                "flights >= 0"
+            )
+            raise InputError(msg)
+        v = int(v)
+        k = bisect_left(self._keys, sol)
+        below = self._seen[self._keys[k - 1]] if k > 0 else None
+        above = self._seen[self._keys[k]] if k < len(self._keys) else None
+        if (below is not None and below > v) or (above is not None and above < v):
+            msg = (
+                f"capacity({sol})={v} breaks the order of capacity({self._keys[k - 1]})="
+                f"{below} and capacity({self._keys[k] if above is not None else '-'})="
+                f"{above}: capacity must be non-decreasing in the sol"
+            )
+            raise InputError(msg)
+        insort(self._keys, sol)
+        self._seen[sol] = v
+        return v
+
+    def sol_of(self, load: int) -> int:
+        """Give the first sol by whose end ``load`` flights can have been flown."""
+        if load <= 0:
+            return 0
+        if self.fn is None:
+            return -(-load // self.per_sol)
+        hi = 1
+        while self.at(hi) < load:
+            if hi >= MAX_SOL:
+                msg = (
+                    f"capacity never reaches {load} flights (capacity({hi})={self.at(hi)}): "
+                    "it must grow without bound, or allow at least the largest load"
+                )
+                raise InputError(msg)
+            hi *= 2
+        lo = hi // 2  # capacity(lo) < load, or lo == 0
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self.at(mid) >= load:
+                hi = mid
+            else:
+                lo = mid
+        return hi
 
 
 def usable_helicopters(helicopters: int, trips: int) -> int:
@@ -57,107 +200,413 @@ def usable_helicopters(helicopters: int, trips: int) -> int:
     return max(1, min(int(helicopters), int(trips)))
 
 
-def sols_lower_bound(flights: Sequence[int], helicopters: int, f: int) -> int:
-    """No plan can finish sooner: total flight capacity and the longest single trip."""
+def _gcd(flights: Sequence[int]) -> int:
+    return math.gcd(*(int(x) for x in flights)) or 1
+
+
+def _balanced_load(flights: Sequence[int], heli: int) -> int:
+    """Least busiest load: the average, rounded up to a multiple of the flights' gcd."""
+    g = _gcd(flights)
+    avg = -(-sum(flights) // heli)
+    return -(-avg // g) * g
+
+
+def _l2_counts(values: Sequence[int], counts: Sequence[int], cap: int) -> int:
+    """Martello-Toth L2: a lower bound on the bins of size ``cap`` that items need.
+
+    ``values`` are the distinct item sizes (each <= cap) and ``counts`` how many of each.
+    """
+    total = sum(v * c for v, c in zip(values, counts, strict=True))
+    if total == 0:
+        return 0
+    best = -(-total // cap)
+    for k in {0, *(v for v in values if 2 * v <= cap)}:
+        n_big = s_mid = n_mid = s_small = 0
+        for v, c in zip(values, counts, strict=True):
+            if v > cap - k:
+                n_big += c
+            elif 2 * v > cap:
+                n_mid += c
+                s_mid += v * c
+            elif v >= k:
+                s_small += v * c
+        extra = s_small - (n_mid * cap - s_mid)
+        best = max(best, n_big + n_mid + max(0, -(-extra // cap)))
+    return best
+
+
+def bins_lower_bound(flights: Sequence[int], cap: int) -> int:
+    """Fewest bins of ``cap`` flights the trips could fit: gcd-rounded Martello-Toth L2.
+
+    Examples
+    --------
+    >>> bins_lower_bound([6, 6, 6], 10)  # no two trips of 6 share 10 flights
+    3
+    """
     if not flights:
         return 0
-    return max(_sols(sum(flights), helicopters * f), max(_sols(x, f) for x in flights))
+    g = _gcd(flights)
+    c = cap // g
+    values, counts = np.unique(np.asarray(flights, dtype=np.int64) // g, return_counts=True)
+    if c <= 0 or int(values[-1]) > c:
+        return len(flights) + 1  # some trip fits no bin
+    return _l2_counts([int(v) for v in values], [int(k) for k in counts], c)
 
 
-def _patterns(sizes: tuple[int, ...], counts: tuple[int, ...], cap: int) -> list[tuple[int, ...]]:
-    """All count vectors p <= counts with sum(p * sizes) <= cap that cannot take one more item."""
-    out: list[tuple[int, ...]] = []
+def sols_lower_bound(flights: Sequence[int], helicopters: int, f: int) -> int:
+    """Bound the sols from below, at ``f`` flights a sol.
 
-    def rec(j: int, left: int, acc: list[int]) -> None:
+    No plan finishes sooner: the total work in whole multiples of the flight counts' gcd, the
+    longest single trip, and the L2 bin-packing bound.
+
+    Examples
+    --------
+    >>> sols_lower_bound([4, 4, 2], 3, 1)  # 10 / 3 flights, but loads are even: 4 each
+    4
+    """
+    if not flights:
+        return 0
+    g = _gcd(flights)
+    h = usable_helicopters(helicopters, len(flights))
+    load = max(max(flights), _balanced_load(flights, h))
+    s = -(-load // f)
+    while bins_lower_bound(flights, s * f) > h:
+        s = -(-((s * f) // g * g + g) // f)
+    return s
+
+
+# --- exact bin packing ------------------------------------------------------------------
+
+
+def _fit_decreasing(
+    sizes: Sequence[int], cap: int, bins: int, *, worst: bool
+) -> list[list[int]] | None:
+    """Best-fit (or worst-fit: least-loaded) decreasing into ``bins`` bins; None if it fails."""
+    order = sorted(range(len(sizes)), key=lambda i: (-sizes[i], i))
+    if worst:
+        heap = [(0, b) for b in range(bins)]
+        out: list[list[int]] = [[] for _ in range(bins)]
+        for i in order:
+            load, b = heap[0]
+            if load + sizes[i] > cap:
+                return None
+            heapq.heapreplace(heap, (load + sizes[i], b))
+            out[b].append(i)
+        return [g for g in out if g]
+    # best fit: the fullest bin that still fits, bins kept by their room left
+    rooms: list[int] = []  # sorted distinct rooms
+    by_room: dict[int, list[int]] = {}
+    groups: list[list[int]] = []
+    for i in order:
+        k = bisect_left(rooms, sizes[i])
+        if k < len(rooms):
+            room = rooms[k]
+            b = by_room[room].pop()
+            if not by_room[room]:
+                del by_room[room]
+                rooms.pop(k)
+        elif len(groups) < bins:
+            room, b = cap, len(groups)
+            groups.append([])
+        else:
+            return None
+        groups[b].append(i)
+        new = room - sizes[i]
+        if new > 0:
+            if new not in by_room:
+                insort(rooms, new)
+                by_room[new] = []
+            by_room[new].append(b)
+    return groups
+
+
+def _two_bins(sizes: Sequence[int], cap: int, clock: _Clock) -> list[list[int]] | None:
+    """Exact for two bins: a subset filling the first to within [total - cap, cap]."""
+    total = sum(sizes)
+    by_value: dict[int, list[int]] = {}
+    for i, x in enumerate(sizes):
+        by_value.setdefault(x, []).append(i)
+    chunks: list[list[int]] = []  # binary splitting of each size's items
+    for items in by_value.values():
+        k, step = 0, 1
+        while k < len(items):
+            chunks.append(items[k : k + step])
+            k += step
+            step *= 2
+    mask = (1 << (cap + 1)) - 1
+    reach = 1
+    history: list[int] = []
+    for ch in chunks:
+        clock.tick()
+        history.append(reach)
+        reach = (reach | (reach << (sizes[ch[0]] * len(ch)))) & mask
+    lo = max(total - cap, 0)
+    hit = reach >> lo << lo
+    if not hit:
+        return None
+    t = hit.bit_length() - 1
+    first: list[int] = []
+    for ch, before in zip(reversed(chunks), reversed(history), strict=True):
+        if not (before >> t) & 1:
+            first.extend(ch)
+            t -= sizes[ch[0]] * len(ch)
+    taken = set(first)
+    return [first, [i for i in range(len(sizes)) if i not in taken]]
+
+
+def _patterns(
+    sizes: tuple[int, ...], counts: tuple[int, ...], cap: int, clock: _Clock
+) -> Iterator[tuple[int, ...]]:
+    """Count vectors p <= counts with sum(p * sizes) <= cap that cannot take one more item."""
+    acc: list[int] = []
+
+    def rec(j: int, left: int) -> Iterator[tuple[int, ...]]:
+        clock.tick()
         if j == len(sizes):
-            room = [k for k in range(len(sizes)) if acc[k] < counts[k] and sizes[k] <= left]
-            if not room:
-                out.append(tuple(acc))
+            if not any(acc[k] < counts[k] and sizes[k] <= left for k in range(len(sizes))):
+                yield tuple(acc)
             return
         for take in range(min(counts[j], left // sizes[j]), -1, -1):
             acc.append(take)
-            rec(j + 1, left - take * sizes[j], acc)
+            yield from rec(j + 1, left - take * sizes[j])
             acc.pop()
 
-    rec(0, cap, [])
+    yield from rec(0, cap)
+
+
+class _SearchTooLargeError(Exception):
+    """The exact search would keep too many states or recurse too deep."""
+
+
+def _pattern_search(
+    sizes: Sequence[int], cap: int, bins: int, clock: _Clock
+) -> list[list[int]] | None:
+    """Exact over the distinct sizes: one maximal bin at a time, failures memoised."""
+    values = tuple(sorted(set(sizes), reverse=True))
+    counts = tuple(sum(1 for x in sizes if x == v) for v in values)
+    if bins > MAX_DEPTH:
+        raise _SearchTooLargeError
+    failed: dict[tuple[int, ...], int] = {}  # state -> most bins it failed with
+
+    def rec(state: tuple[int, ...], left: int) -> list[tuple[int, ...]] | None:
+        clock.tick()
+        if not any(state):
+            return []
+        if failed.get(state, -1) >= left:
+            return None
+        if left > 0 and _l2_counts(values, state, cap) <= left:
+            for pat in _patterns(values, state, cap, clock):
+                if not any(pat):
+                    continue
+                rest = rec(tuple(s - p for s, p in zip(state, pat, strict=True)), left - 1)
+                if rest is not None:
+                    return [pat, *rest]
+        failed[state] = max(left, failed.get(state, -1))
+        if len(failed) > MAX_STATES:
+            raise _SearchTooLargeError
+        return None
+
+    pats = rec(counts, bins)
+    if pats is None:
+        return None
+    pools = {v: [i for i, x in enumerate(sizes) if x == v] for v in values}
+    return [
+        [pools[v].pop() for v, c in zip(values, p, strict=True) for _ in range(c)] for p in pats
+    ]
+
+
+def _quick_pack(sizes: Sequence[int], cap: int, bins: int) -> list[list[int]] | None:
+    """Best-fit, then (for few bins) least-loaded, decreasing: a packing or None."""
+    for worst in (False, True) if bins <= 64 else (False,):
+        found = _fit_decreasing(sizes, cap, bins, worst=worst)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_quick(
+    lo: int, hi: int, pack: Callable[[int], list[list[int]] | None]
+) -> tuple[int, list[list[int]]] | None:
+    """Smallest s in [lo, hi) where the quick packing succeeds, by bisection (heuristic)."""
+    out: tuple[int, list[list[int]]] | None = None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        found = pack(mid)
+        if found is not None:
+            out, hi = (mid, found), mid
+        else:
+            lo = mid + 1
     return out
 
 
-def pack_feasible(flights: Sequence[int], bins: int, cap: int) -> bool | None:
-    """Tell whether the trips fit ``bins`` helicopters with at most ``cap`` flights each.
+def pack_feasible(
+    flights: Sequence[int], bins: int, cap: int, *, clock: _Clock | None = None
+) -> tuple[bool | None, list[list[int]]]:
+    """Tell whether the trips fit ``bins`` bins of at most ``cap`` flights each.
 
-    Exact (True/False) over the distinct flight counts; None when the search would be too
-    large to finish (then the caller must not claim a proof).
+    Returns
+    -------
+    tuple
+        ``(True, groups)`` with a packing that proves it (the non-empty bins, trip indices),
+        ``(False, [])`` when proven impossible, ``(None, [])`` when the deadline passed or the
+        search would be too large (then no proof either way).
+
+    Examples
+    --------
+    >>> pack_feasible([6, 6, 6], 2, 10)
+    (False, [])
+    >>> pack_feasible([4, 2, 2], 2, 4)[0]
+    True
     """
-    if any(x > cap for x in flights):
-        return False
-    if sum(flights) > bins * cap:
-        return False
-    bins = usable_helicopters(bins, len(flights))  # an empty bin more changes nothing
-    # a first-fit-decreasing packing that fits is a proof by construction
-    loads = [0] * bins
-    for x in sorted(flights, reverse=True):
-        k = next((b for b in range(bins) if loads[b] + x <= cap), -1)
-        if k < 0:
-            break
-        loads[k] += x
-    else:
-        return True
-    if bins == 2:
-        # exact: some subset must fill the first helicopter to within [total - cap, cap]
-        reach = 1
-        for x in flights:
-            reach |= reach << x
-        total = sum(flights)
-        window = ((1 << (cap + 1)) - 1) >> max(total - cap, 0) << max(total - cap, 0)
-        return bool(reach & window)
-    values = sorted(set(flights), reverse=True)
-    sizes = tuple(values)
-    counts = tuple(sum(1 for x in flights if x == v) for v in values)
-    if len(sizes) == 1:
-        return bins * (cap // sizes[0]) >= counts[0]
-    explored = 0
-
-    @cache
-    def rec(state: tuple[int, ...], left: int) -> bool:
-        nonlocal explored
-        explored += 1
-        if explored > MAX_STATES:
-            raise OverflowError
-        if not any(state):
-            return True
-        if left == 0 or sum(s * c for s, c in zip(sizes, state, strict=True)) > left * cap:
-            return False
-        return any(
-            rec(tuple(s - p for s, p in zip(state, pat, strict=True)), left - 1)
-            for pat in _patterns(sizes, state, cap)
-            if any(pat)
-        )
-
+    n = len(flights)
+    if n == 0:
+        return True, []
+    if bins <= 0 or max(flights) > cap:
+        return False, []
+    g = _gcd(flights)
+    sizes = [int(x) // g for x in flights]
+    c = cap // g
+    used = min(bins, n)  # an empty bin more changes nothing
+    if sum(sizes) > used * c or bins_lower_bound(flights, cap) > used:
+        return False, []
+    found = _quick_pack(sizes, c, used)
+    if found is not None:
+        return True, found
+    clock = clock or _no_deadline()
     try:
-        return rec(counts, bins)
-    except OverflowError:
-        return None
+        found = _two_bins(sizes, c, clock) if used == 2 else _pattern_search(sizes, c, used, clock)
+    except (_DeadlineError, _SearchTooLargeError, RecursionError):
+        return None, []
+    return (True, found) if found is not None else (False, [])
+
+
+# --- objective 1: fewest sols -------------------------------------------------------------
+
+
+@dataclass
+class _Sols:
+    sols: int
+    lower: int
+    proven: bool
+    bins: list[list[int]]  # a packing that meets ``sols``
+    note: str
+
+
+def _sols_cumulative(flights: Sequence[int], heli: int, cap: _Capacity, clock: _Clock) -> _Sols:
+    """Fewest sols when a helicopter's load L finishes on the first sol with capacity >= L."""
+    g = _gcd(flights)
+    sizes = [x // g for x in flights]
+    lpt = _fit_decreasing(flights, sum(flights), heli, worst=True) or [list(range(len(flights)))]
+    best = cap.sol_of(max(sum(flights[i] for i in b) for b in lpt))
+    load = max(max(flights), _balanced_load(flights, heli))
+    s = cap.sol_of(load)
+    while s < best:
+        ok, packing = (
+            pack_feasible(flights, heli, cap.at(s), clock=clock)
+            if not clock.expired()
+            else (None, [])
+        )
+        if ok:
+            return _Sols(s, s, True, packing, "exact bin packing")
+        if ok is None:
+            why = "time limit" if clock.hit else "search too large"
+            quick = _first_quick(s + 1, best, lambda t: _quick_pack(sizes, cap.at(t) // g, heli))
+            if quick is not None:
+                return _Sols(quick[0], s, False, quick[1], f"best fit ({why} before a proof)")
+            return _Sols(best, s, False, lpt, f"LPT ({why} before a proof)")
+        s = cap.sol_of((cap.at(s) // g + 1) * g)
+    return _Sols(best, best, True, lpt, "LPT meets the bound")
+
+
+def _sols_whole_trips(flights: Sequence[int], heli: int, f: int, clock: _Clock) -> _Sols:
+    """Fewest sols when each trip is flown within one sol: bin packing into heli * S sols."""
+    g = _gcd(flights)
+    sizes = [x // g for x in flights]
+    bfd = _fit_decreasing(sizes, f // g, len(flights), worst=False) or [
+        [i] for i in range(len(flights))
+    ]
+    best = -(-len(bfd) // heli)
+    s = -(-bins_lower_bound(flights, f) // heli)
+    while s < best:
+        ok, packing = (
+            pack_feasible(flights, heli * s, f, clock=clock) if not clock.expired() else (None, [])
+        )
+        if ok:
+            return _Sols(s, s, True, packing, "exact bin packing")
+        if ok is None:
+            why = "time limit" if clock.hit else "search too large"
+            quick = _first_quick(s + 1, best, lambda t: _quick_pack(sizes, f // g, heli * t))
+            if quick is not None:
+                return _Sols(quick[0], s, False, quick[1], f"best fit ({why} before a proof)")
+            return _Sols(best, s, False, bfd, f"best fit ({why} before a proof)")
+        s += 1
+    return _Sols(best, best, True, bfd, "best fit meets the bound")
 
 
 def min_sols(flights: Sequence[int], helicopters: int, f: int) -> tuple[int, int, bool]:
-    """Fewest sols: (sols, lower bound, proven)."""
-    helicopters = usable_helicopters(helicopters, len(flights))
-    lb = sols_lower_bound(flights, helicopters, f)
-    proven = True
-    s = lb
-    while True:
-        ok = pack_feasible(flights, helicopters, s * f)
-        if ok:
-            return s, lb, proven
-        if ok is None:
-            # could not decide: the greedy split tells a feasible count, unproven
-            proven = False
-            greedy = _lpt_groups(flights, [0.0] * len(flights), helicopters, None)
-            s_greedy = max(_sols(sum(flights[i] for i in g), f) for g in greedy)
-            if s_greedy <= s:
-                return s, lb, False
-        s += 1
+    """Fewest sols at ``f`` flights a sol: (sols, proven lower bound, proven).
+
+    Examples
+    --------
+    >>> min_sols([6, 6, 6], 2, 2)  # 5 sols would hold 20 flights, but not 1.5 trips each
+    (6, 6, True)
+    """
+    if not flights:
+        return 0, 0, True
+    heli = usable_helicopters(helicopters, len(flights))
+    r = _sols_cumulative(flights, heli, _Capacity(None, f), _Clock(5.0))
+    return r.sols, r.lower, r.proven
+
+
+# --- objective 2: the busiest helicopter ------------------------------------------------
+
+
+def busiest_lower_bound(dist: Sequence[float], helicopters: int) -> float:
+    """Bound the busiest helicopter's distance from below.
+
+    At least the average, the longest trip, and for every k the k + 1 shortest of the
+    ``k * helicopters + 1`` longest trips (some helicopter flies k + 1 of them).
+
+    Examples
+    --------
+    >>> busiest_lower_bound([10.0, 9.0, 8.0], 2)  # two of the three share a helicopter
+    17.0
+    """
+    if not dist:
+        return 0.0
+    d = np.sort(np.asarray(dist, dtype=float))[::-1]
+    h = max(1, int(helicopters))
+    best = max(float(d.sum()) / h, float(d[0]))
+    csum = np.concatenate([[0.0], np.cumsum(d)])
+    k = np.arange(1, (len(d) - 1) // h + 1)
+    if len(k):
+        top = k * h + 1  # the top ``top`` trips; their k + 1 shortest
+        best = max(best, float((csum[top] - csum[top - k - 1]).max()))
+    return best
+
+
+@dataclass
+class _Rules:
+    """What a helicopter may carry: ``per_heli`` bins of ``bin_cap`` flights each."""
+
+    bin_cap: int
+    per_heli: int
+
+
+Layout = list[list[list[int]]]  # helicopter -> bins (sols, or one bin) -> trips
+
+
+def _busiest(layout: Layout, dist: Sequence[float]) -> float:
+    return max((sum(dist[i] for b in bins for i in b) for bins in layout), default=0.0)
+
+
+def _valid(layout: Layout, flights: Sequence[int], rules: _Rules, n: int) -> bool:
+    seen = sorted(i for bins in layout for b in bins for i in b)
+    return seen == list(range(n)) and all(
+        len(bins) <= rules.per_heli
+        and all(sum(flights[i] for i in b) <= rules.bin_cap for b in bins)
+        for bins in layout
+    )
 
 
 def _lpt_groups(
@@ -193,58 +642,132 @@ def _lpt_groups(
     return groups
 
 
+def _greedy_sols(
+    flights: Sequence[int], dist: Sequence[float], heli: int, rules: _Rules
+) -> Layout | None:
+    """Longest trip first to the least loaded helicopter with a sol it fits (best fit)."""
+    order = sorted(range(len(flights)), key=lambda i: (-dist[i], -flights[i], i))
+    layout: Layout = [[] for _ in range(heli)]
+    fills: list[list[int]] = [[] for _ in range(heli)]
+    load = [0.0] * heli
+    for i in order:
+        for h in sorted(range(heli), key=lambda k: (load[k], k)):
+            room = [
+                (rules.bin_cap - x, b)
+                for b, x in enumerate(fills[h])
+                if x + flights[i] <= rules.bin_cap
+            ]
+            if room:
+                b = min(room)[1]
+            elif len(fills[h]) < rules.per_heli:
+                b = len(fills[h])
+                fills[h].append(0)
+                layout[h].append([])
+            else:
+                continue
+            layout[h][b].append(i)
+            fills[h][b] += flights[i]
+            load[h] += dist[i]
+            break
+        else:
+            return None
+    return layout
+
+
+def _deal_bins(bins: list[list[int]], dist: Sequence[float], heli: int, per_heli: int) -> Layout:
+    """Deal a packing's bins to helicopters, longest first, at most ``per_heli`` each."""
+    layout: Layout = [[] for _ in range(heli)]
+    load = [0.0] * heli
+    for b in sorted(bins, key=lambda b: -sum(dist[i] for i in b)):
+        h = min((k for k in range(heli) if len(layout[k]) < per_heli), key=lambda k: (load[k], k))
+        layout[h].append(list(b))
+        load[h] += sum(dist[i] for i in b)
+    return layout
+
+
 def _improve(
-    groups: list[list[int]], flights: Sequence[int], dist: Sequence[float], cap: int
-) -> list[list[int]]:
-    """Move and swap trips between the busiest helicopter and the others while it helps."""
+    layout: Layout, flights: Sequence[int], dist: Sequence[float], rules: _Rules, clock: _Clock
+) -> Layout:
+    """Move or swap trips between the busiest helicopter and another while it helps.
+
+    For each other helicopter the best single move and the best swap (the one bringing the
+    pair closest to balance, found by sorted search per flight count and fill) are compared;
+    the best strict improvement of the pair's maximum is applied.
+    """
     d = np.asarray(dist, dtype=float)
-    fl = np.asarray(flights, dtype=int)
-    for _ in range(10_000):
-        loads = [float(d[g].sum()) for g in groups]
-        fills = [int(fl[g].sum()) for g in groups]
+    fl = np.asarray(flights, dtype=np.int64)
+    cap = rules.bin_cap
+    layout = [[list(b) for b in bins] for bins in layout]
+    for h_ in range(len(layout)):  # one spare empty bin where a helicopter may open one
+        if len(layout[h_]) < rules.per_heli and all(layout[h_]):
+            layout[h_].append([])
+    for _ in range(100_000):
+        if clock.expired():
+            break
+        loads = [math.fsum(dist[i] for b in bins for i in b) for bins in layout]
         hi = int(np.argmax(loads))
-        best: tuple[float, int, int, int] | None = None  # (new max pair, h, a, b)
-        for h in range(len(groups)):
+        trips_hi = [(i, k) for k, b in enumerate(layout[hi]) for i in b]
+        if not trips_hi:
+            break
+        a_idx = np.array([i for i, _ in trips_hi], dtype=np.int64)
+        a_bin = np.array([k for _, k in trips_hi], dtype=np.int64)
+        fill_hi = np.array([int(fl[b].sum()) if b else 0 for b in layout[hi]], dtype=np.int64)
+        a_fill = fill_hi[a_bin]
+        best: tuple[float, int, int, int, int, int] | None = None  # (max, h, a, kA, b, kB)
+        for h in range(len(layout)):
             if h == hi:
                 continue
-            pair_max = loads[hi]
-            # move one trip from hi to h
-            for a in groups[hi]:
-                if fills[h] + fl[a] <= cap:
-                    m = max(loads[hi] - d[a], loads[h] + d[a])
-                    if m < pair_max - 1e-9 and (best is None or m < best[0]):
-                        best = (m, h, a, -1)
-            # swap a (from hi) with b (from h): best when d[a] - d[b] ~ (loads[hi]-loads[h])/2
-            if groups[h]:
-                gb = np.asarray(groups[h])
-                for a in groups[hi]:
-                    ok = (fills[hi] - fl[a] + fl[gb] <= cap) & (fills[h] - fl[gb] + fl[a] <= cap)
-                    if not ok.any():
-                        continue
-                    delta = d[a] - d[gb]
+            fills_h = [int(fl[b].sum()) if b else 0 for b in layout[h]]
+            gap = loads[hi] - loads[h]
+            if fills_h:
+                room_k = int(np.argmin(fills_h))
+                ok = fl[a_idx] + fills_h[room_k] <= cap
+                if ok.any():
+                    m = np.where(ok, np.maximum(loads[hi] - d[a_idx], loads[h] + d[a_idx]), np.inf)
+                    j = int(np.argmin(m))
+                    if m[j] < loads[hi] - 1e-9 and (best is None or m[j] < best[0]):
+                        best = (float(m[j]), h, int(a_idx[j]), int(a_bin[j]), -1, room_k)
+            groups: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
+            for k, b in enumerate(layout[h]):
+                for i in b:
+                    groups.setdefault((int(fl[i]), fills_h[k]), []).append((float(d[i]), i, k))
+            for (fb, fill_b), items in groups.items():
+                ok = (a_fill - fl[a_idx] + fb <= cap) & (fill_b - fb + fl[a_idx] <= cap)
+                if not ok.any():
+                    continue
+                items.sort()
+                db = np.array([x[0] for x in items])
+                target = d[a_idx] - gap / 2
+                pos = np.searchsorted(db, target)
+                for cand in (np.clip(pos - 1, 0, len(db) - 1), np.clip(pos, 0, len(db) - 1)):
+                    delta = d[a_idx] - db[cand]
                     m = np.maximum(loads[hi] - delta, loads[h] + delta)
                     m = np.where(ok & (delta > 0), m, np.inf)
-                    k = int(np.argmin(m))
-                    if m[k] < pair_max - 1e-9 and (best is None or m[k] < best[0]):
-                        best = (float(m[k]), h, a, int(gb[k]))
+                    j = int(np.argmin(m))
+                    if m[j] < loads[hi] - 1e-9 and (best is None or m[j] < best[0]):
+                        _, ib, kb = items[int(cand[j])]
+                        best = (float(m[j]), h, int(a_idx[j]), int(a_bin[j]), ib, kb)
         if best is None:
             break
-        _, h, a, b = best
-        groups[hi].remove(a)
-        groups[h].append(a)
-        if b >= 0:
-            groups[h].remove(b)
-            groups[hi].append(b)
-    return groups
+        _, h, a, ka, other, kb = best
+        layout[hi][ka].remove(a)
+        layout[h][kb].append(a)
+        if other >= 0:
+            layout[h][kb].remove(other)
+            layout[hi][ka].append(other)
+        if len(layout[h]) < rules.per_heli and all(layout[h]):
+            layout[h].append([])
+    return [[b for b in bins if b] for bins in layout]
 
 
 def _exact_two(flights: Sequence[int], dist: Sequence[float], cap: int) -> list[list[int]] | None:
     """Every split into two, vectorised: the best busiest-helicopter distance."""
     n = len(flights)
-    masks = np.arange(1 << n, dtype=np.int64)
-    bits = (masks[:, None] >> np.arange(n)) & 1
-    fa = bits @ np.asarray(flights, dtype=np.int64)
-    da = bits @ np.asarray(dist, dtype=float)
+    fa = np.zeros(1, dtype=np.int64)
+    da = np.zeros(1)
+    for i in range(n):  # subset m holds trip i when bit i of m is set
+        fa = np.concatenate([fa, fa + int(flights[i])])
+        da = np.concatenate([da, da + float(dist[i])])
     ftot, dtot = int(sum(flights)), float(sum(dist))
     ok = (fa <= cap) & (ftot - fa <= cap)
     if not ok.any():
@@ -255,56 +778,198 @@ def _exact_two(flights: Sequence[int], dist: Sequence[float], cap: int) -> list[
     return [a, [i for i in range(n) if not (m >> i) & 1]]
 
 
-def _exact_many(
-    flights: Sequence[int], dist: Sequence[float], helicopters: int, cap: int
-) -> list[list[int]] | None:
-    """Depth-first search over assignments with symmetry breaking and bound pruning.
+@contextmanager
+def _quiet_c_stdout() -> Iterator[None]:
+    """Silence the process's C-level stdout while HiGHS runs.
 
-    Stops as soon as a plan meets the lower bound (no plan can beat it).
+    HiGHS 1.12 may print a stray diagnostic line straight to file descriptor 1, which would
+    corrupt machine-readable output (``marsgeo plan --format json``).
     """
+    try:
+        fd = sys.stdout.fileno() if sys.stdout is not None else 1
+    except (AttributeError, OSError, ValueError):
+        fd = 1
+    try:
+        saved = os.dup(fd)
+    except OSError:
+        yield
+        return
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+@dataclass
+class _Milp:
+    layout: Layout | None
+    bound: float
+    optimal: bool
+
+
+def _milp(
+    flights: Sequence[int],
+    dist: Sequence[float],
+    heli: int,
+    rules: _Rules,
+    incumbent: float,
+    lower: float,
+    tolerance_m: float,
+    clock: _Clock,
+) -> _Milp | None:
+    """Solve objective 2 exactly with HiGHS: x[i, h, s] = trip i on helicopter h, bin s.
+
+    Symmetry broken by ordering trips longest first: the k-th trip only on helicopters and
+    bins numbered <= k. Returns None when there is no time left to try (importing scipy
+    the first time takes a few tenths of a second: not tried with less than MILP_IMPORT_S).
+    """
+    if clock.left() < (0.02 if "scipy.optimize" in sys.modules else MILP_IMPORT_S):
+        return None
+    from scipy.optimize import (  # type: ignore[import-untyped]
+        Bounds,
+        LinearConstraint,
+        milp,
+    )
+    from scipy.sparse import coo_array  # type: ignore[import-untyped]
+
+    limit = clock.left()
+    if limit < 0.02:
+        return None
     n = len(flights)
-    order = sorted(range(n), key=lambda i: -dist[i])
-    bound = busiest_lower_bound(dist, helicopters)
-    best_val = math.inf
-    best: list[list[int]] | None = None
-    groups: list[list[int]] = [[] for _ in range(helicopters)]
-    load_f = [0] * helicopters
-    load_d = [0.0] * helicopters
+    order = sorted(range(n), key=lambda i: (-dist[i], -flights[i], i))
+    var: list[tuple[int, int, int]] = [
+        (i, h, s)
+        for k, i in enumerate(order)
+        for h in range(min(heli, k + 1))
+        for s in range(min(rules.per_heli, k + 1))
+    ]
+    nv = len(var) + 1
+    scale = max(incumbent, 1e-9)  # distances in units of the incumbent: z <= 1
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    r_trip = {i: r for r, i in enumerate(range(n))}
+    r_bin = {(h, s): n + h * rules.per_heli + s for h in range(heli) for s in range(rules.per_heli)}
+    r_load = {h: n + heli * rules.per_heli + h for h in range(heli)}
+    for j, (i, h, s) in enumerate(var):
+        rows += [r_trip[i], r_bin[h, s], r_load[h]]
+        cols += [j, j, j]
+        vals += [1.0, float(flights[i]), float(dist[i]) / scale]
+    for h in range(heli):
+        rows.append(r_load[h])
+        cols.append(nv - 1)
+        vals.append(-1.0)
+    n_rows = n + heli * rules.per_heli + heli
+    a = coo_array((vals, (rows, cols)), shape=(n_rows, nv)).tocsr()
+    lo = np.concatenate([np.ones(n), np.full(n_rows - n, -np.inf)])
+    hi = np.concatenate([np.ones(n), np.full(heli * rules.per_heli, rules.bin_cap), np.zeros(heli)])
+    c = np.zeros(nv)
+    c[-1] = 1.0
+    lb = np.zeros(nv)
+    ub = np.ones(nv)
+    lb[-1] = lower / scale
+    ub[-1] = 1.0 + 1e-5
+    integrality = np.ones(nv)
+    integrality[-1] = 0
+    with _quiet_c_stdout():
+        res: Any = milp(
+            c,
+            constraints=LinearConstraint(a, lo, hi),
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            options={
+                "time_limit": limit,
+                "mip_rel_gap": min(1e-4, tolerance_m / max(incumbent, 1e-9)),
+                "presolve": True,
+            },
+        )
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = float(dual) * scale if dual is not None and math.isfinite(dual) else lower
+    if res.status == 1:
+        clock.hit = True
+    layout: Layout | None = None
+    if res.x is not None:
+        layout = [[[] for _ in range(rules.per_heli)] for _ in range(heli)]
+        for j, (i, h, s) in enumerate(var):
+            if res.x[j] > 0.5:
+                layout[h][s].append(i)
+        layout = [[b for b in bins if b] for bins in layout]
+        if not _valid(layout, flights, rules, n):
+            layout = None
+    optimal = res.status == 0 and layout is not None
+    return _Milp(layout, bound if res.status in (0, 1) else lower, optimal)
 
-    def rec(k: int) -> None:
-        nonlocal best_val, best
-        if max(load_d) >= best_val - 1e-12 or best_val <= bound + 1e-12:
-            return
-        if k == n:
-            best_val = max(load_d)
-            best = [list(g) for g in groups]
-            return
-        i = order[k]
-        seen_empty = False
-        for h in range(helicopters):
-            if not groups[h]:
-                if seen_empty:
-                    continue  # helicopters are interchangeable: one empty one is enough
-                seen_empty = True
-            if load_f[h] + flights[i] > cap:
-                continue
-            groups[h].append(i)
-            load_f[h] += flights[i]
-            load_d[h] += dist[i]
-            rec(k + 1)
-            groups[h].pop()
-            load_f[h] -= flights[i]
-            load_d[h] -= dist[i]
 
-    rec(0)
-    return best
+# --- the entry point ------------------------------------------------------------------------
 
 
-def busiest_lower_bound(dist: Sequence[float], helicopters: int) -> float:
-    """Bound the busiest helicopter: at least the average and at least the longest trip."""
-    if not dist:
-        return 0.0
-    return max(sum(dist) / helicopters, max(dist))
+def _check(
+    flights: Sequence[int],
+    dist: Sequence[float],
+    helicopters: Any,
+    flights_per_sol: Any,
+    tolerance_m: Any,
+    time_limit_s: Any,
+    capacity: Any,
+    whole_trips_per_sol: Any,
+) -> None:
+    problems: list[str] = []
+
+    def whole(x: Any) -> bool:
+        return isinstance(x, Integral) and not isinstance(x, bool)
+
+    def number(x: Any) -> float:
+        return float(x) if isinstance(x, Real) and not isinstance(x, bool) else math.nan
+
+    bad = [(i, x) for i, x in enumerate(flights) if not whole(x) or int(x) < 1]
+    if bad:
+        problems.append(
+            f"flights[{bad[0][0]}]={bad[0][1]!r}: each trip's flights must be a whole number >= 1"
+        )
+    if len(dist) != len(flights):
+        problems.append(f"dist has {len(dist)} values for {len(flights)} trips: give one per trip")
+    bad_d = [
+        (i, x) for i, x in enumerate(dist) if not number(x) >= 0 or not math.isfinite(number(x))
+    ]
+    if bad_d:
+        problems.append(
+            f"dist[{bad_d[0][0]}]={bad_d[0][1]!r}: each trip's distance must be finite and >= 0 m"
+        )
+    if not whole(helicopters) or int(helicopters) < 1:
+        problems.append(f"helicopters={helicopters!r} must be a whole number >= 1")
+    if not whole(flights_per_sol) or int(flights_per_sol) < 1:
+        problems.append(f"flights_per_sol={flights_per_sol!r} must be a whole number >= 1")
+    tol = number(tolerance_m)
+    if not (math.isfinite(tol) and tol >= 0):
+        problems.append(f"tolerance_m={tolerance_m!r} must be a finite distance >= 0 in metres")
+    lim = number(time_limit_s)
+    if not (math.isfinite(lim) and lim > 0):
+        problems.append(f"time_limit_s={time_limit_s!r} must be a finite number of seconds > 0")
+    if capacity is not None and not callable(capacity):
+        problems.append(f"capacity={capacity!r} must be a function of the sol, or None")
+    if not isinstance(whole_trips_per_sol, (bool, np.bool_)):
+        problems.append(f"whole_trips_per_sol={whole_trips_per_sol!r} must be True or False")
+    elif whole_trips_per_sol and capacity is not None:
+        problems.append(
+            "whole_trips_per_sol=True takes flights_per_sol as each sol's limit: pass "
+            "capacity=None, or whole_trips_per_sol=False"
+        )
+    raise_collected(InputError, problems, what="assignment")
+    if whole_trips_per_sol and not bad:
+        over = [(i, int(x)) for i, x in enumerate(flights) if int(x) > int(flights_per_sol)]
+        if over:
+            i, x = over[0]
+            msg = (
+                f"trip {i} needs {x} flights but flights_per_sol={flights_per_sol}: with "
+                "whole_trips_per_sol=True a trip must fit one sol; allow more flights a sol, "
+                "or pass whole_trips_per_sol=False"
+            )
+            raise InputError(msg)
 
 
 def assign(
@@ -314,49 +979,168 @@ def assign(
     flights_per_sol: int,
     *,
     tolerance_m: float = 1.0,
+    time_limit_s: float = 5.0,
+    capacity: Callable[[int], int] | None = None,
+    whole_trips_per_sol: bool = False,
 ) -> Assignment:
     """Assign trips to helicopters: fewest sols, then the least busiest-helicopter distance.
 
-    ``helicopters`` beyond one per trip are left out (:func:`usable_helicopters`): the
-    assignment has at most one group per trip.
+    Parameters
+    ----------
+    flights, dist
+        Per trip, its flights and its flight distance in metres.
+    helicopters
+        Helicopters available; those beyond one per trip are left out
+        (:func:`usable_helicopters`), so there is at most one group per trip.
+    flights_per_sol
+        Most flights a helicopter flies in a sol.
+    tolerance_m
+        The busiest helicopter's distance counts as proven (``busiest_proven``) when it is
+        within this many metres of a proven lower bound; finite and >= 0.
+    time_limit_s
+        Time for the whole search, in seconds; once it passes, the best assignment found so
+        far is returned with the bounds proven so far (``timed_out`` True).
+    capacity
+        ``capacity(S)``: most flights a helicopter can have flown by the end of sol S
+        (non-decreasing, ``capacity(0) == 0``); default ``S * flights_per_sol``. A load of L
+        flights then finishes on the first sol S with ``capacity(S) >= L``.
+    whole_trips_per_sol
+        Fly every trip within one sol: a helicopter's trips are packed into sols of
+        ``flights_per_sol`` flights (then ``capacity`` must be None).
+
+    Returns
+    -------
+    Assignment
+        The groups, the sol plan, the objectives, their bounds and what proved them.
+
+    Raises
+    ------
+    InputError
+        For bad arguments, or with ``whole_trips_per_sol`` a trip longer than a sol allows.
+
+    Examples
+    --------
+    >>> a = assign([2, 2, 2, 2], [100.0, 300.0, 200.0, 200.0], 2, 2)
+    >>> a.sols, a.busiest_m, a.sols_proven and a.busiest_proven
+    (2, 400.0, True)
     """
-    n = len(flights)
-    helicopters = usable_helicopters(helicopters, n)
-    sols, lb, sols_proven = min_sols(flights, helicopters, flights_per_sol)
-    cap = sols * flights_per_sol
-    lb_d = busiest_lower_bound(dist, helicopters)
-    groups: list[list[int]] | None = None
-    exact = False
-    if helicopters == 1 or n <= 1:
-        groups = [list(range(n))] + [[] for _ in range(helicopters - 1)]
-        exact = True
-        method = "single helicopter" if helicopters == 1 else "trivial"
-    elif helicopters == 2 and n <= EXACT_N_TWO:
-        groups = _exact_two(flights, dist, cap)
-        exact = groups is not None
-        method = "exact: every split into two"
-    elif n <= EXACT_N_MANY:
-        groups = _exact_many(flights, dist, helicopters, cap)
-        exact = groups is not None
-        method = "exact: depth-first search with bounds"
-    if groups is None:
-        start = _lpt_groups(flights, dist, helicopters, cap, by_distance=True)
-        groups = _improve(start, flights, dist, cap)
-        method = "LPT then pairwise moves and swaps"
-    while len(groups) < helicopters:
-        groups.append([])
-    busiest = max((sum(dist[i] for i in g) for g in groups), default=0.0)
-    proven_d = exact or busiest - lb_d <= tolerance_m
-    return Assignment(
-        groups=tuple(tuple(sorted(g)) for g in groups),
-        sols=sols,
-        sols_lower_bound=lb,
-        sols_proven=sols_proven,
-        busiest_m=busiest,
-        busiest_lower_bound_m=lb_d,
-        busiest_proven=proven_d,
-        method=method,
+    _check(
+        flights,
+        dist,
+        helicopters,
+        flights_per_sol,
+        tolerance_m,
+        time_limit_s,
+        capacity,
+        whole_trips_per_sol,
     )
+    clock = _Clock(float(time_limit_s))
+    fl = [int(x) for x in flights]
+    d = [float(x) for x in dist]
+    n = len(fl)
+    heli = usable_helicopters(helicopters, n)
+    f = int(flights_per_sol)
+    tol = float(tolerance_m)
+    cap = _Capacity(capacity, f)
+    if n == 0:
+        return Assignment(((),), 0, 0, True, 0.0, 0.0, True, "no trips", ((),), False)
+    whole = bool(whole_trips_per_sol)
+    if whole:
+        res = _sols_whole_trips(fl, heli, f, clock)
+        rules = _Rules(bin_cap=f, per_heli=res.sols)
+        witness = _deal_bins(res.bins, d, heli, res.sols)
+    else:
+        res = _sols_cumulative(fl, heli, cap, clock)
+        rules = _Rules(bin_cap=cap.at(res.sols), per_heli=1)
+        witness = [[b] for b in res.bins] + [[] for _ in range(heli - len(res.bins))]
+    sols_note = f"sols: {res.note}"
+    lower = busiest_lower_bound(d, heli)
+    layout, how, lower, optimal = _objective_two(fl, d, heli, rules, witness, lower, tol, clock)
+    busiest = _busiest(layout, d)
+    proven = optimal or busiest - lower <= tol
+    if clock.hit:
+        how = f"best in {clock.end - clock.start:.1f} s (time limit); {how}"
+    while len(layout) < heli:
+        layout.append([])
+    return Assignment(
+        groups=tuple(tuple(sorted(i for b in bins for i in b)) for bins in layout),
+        sols=res.sols,
+        sols_lower_bound=res.lower,
+        sols_proven=res.proven,
+        busiest_m=busiest,
+        busiest_lower_bound_m=min(lower, busiest),
+        busiest_proven=bool(proven),
+        method=f"{sols_note}; distance: {how}",
+        sol_plan=_sol_plan(layout, fl, cap, whole),
+        timed_out=clock.hit,
+    )
+
+
+def _objective_two(
+    fl: list[int],
+    d: list[float],
+    heli: int,
+    rules: _Rules,
+    witness: Layout,
+    lower: float,
+    tol: float,
+    clock: _Clock,
+) -> tuple[Layout, str, float, bool]:
+    """Best layout, how it was found, a proven lower bound, and whether it is optimal."""
+    n = len(fl)
+    if heli == 1:
+        return witness, "single helicopter", _busiest(witness, d), True
+    if heli == 2 and n <= EXACT_N_TWO and rules.per_heli == 1:
+        two = _exact_two(fl, d, rules.bin_cap)
+        if two is not None:
+            best = [[g] for g in two]
+            return best, "exact: every split into two", _busiest(best, d), True
+    starts: list[Layout] = [witness]
+    if rules.per_heli == 1:
+        lpt = _lpt_groups(fl, d, heli, rules.bin_cap, by_distance=True)
+        if lpt:
+            starts.insert(0, [[g] for g in lpt])
+    else:
+        greedy = _greedy_sols(fl, d, heli, rules)
+        if greedy is not None:
+            starts.insert(0, greedy)
+    best = min(starts, key=lambda lay: _busiest(lay, d))
+    how = "LPT then moves and swaps"
+    best = _improve(best, fl, d, rules, clock)
+    value = _busiest(best, d)
+    if value - lower <= tol:
+        return best, f"{how}; bound met within {tol:g} m", lower, True
+    if n > MILP_MAX_TRIPS or n * heli * min(rules.per_heli, n) > MILP_MAX_VARS or clock.expired():
+        return best, how, lower, False
+    out = _milp(fl, d, heli, rules, value, lower, tol, clock)
+    if out is None:
+        return best, how, lower, False
+    if out.layout is not None and _busiest(out.layout, d) < value:
+        best = out.layout
+    if out.optimal:
+        return best, "exact: MILP (HiGHS)", max(out.bound, lower), True
+    return best, f"{how}; bound by MILP (HiGHS)", max(out.bound, lower), False
+
+
+def _sol_plan(
+    layout: Layout, flights: Sequence[int], cap: _Capacity, whole: bool
+) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """Per helicopter, the trips flown (whole trips) or started (otherwise) on each sol."""
+    plan: list[tuple[tuple[int, ...], ...]] = []
+    for bins in layout:
+        if whole:
+            plan.append(tuple(tuple(sorted(b)) for b in sorted((b for b in bins if b), key=min)))
+            continue
+        sols: list[list[int]] = []
+        flown = 0
+        for i in sorted(i for b in bins for i in b):
+            s = cap.sol_of(flown + 1)
+            while len(sols) < s:
+                sols.append([])
+            sols[s - 1].append(i)
+            flown += flights[i]
+        plan.append(tuple(tuple(x) for x in sols))
+    return tuple(plan)
 
 
 def lpt_only(
@@ -365,13 +1149,14 @@ def lpt_only(
     """Run the plain LPT heuristic (for comparison): its sols and busiest distance."""
     helicopters = usable_helicopters(helicopters, len(flights))
     groups = _lpt_groups(flights, dist, helicopters, None)
-    sols = max(_sols(sum(flights[i] for i in g), flights_per_sol) for g in groups)
+    sols = max(-(-sum(flights[i] for i in g) // flights_per_sol) for g in groups)
     return sols, max(sum(dist[i] for i in g) for g in groups)
 
 
 __all__ = [
     "Assignment",
     "assign",
+    "bins_lower_bound",
     "busiest_lower_bound",
     "lpt_only",
     "min_sols",

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
 import marsgeo
-from marsgeo import _optimise
 from marsgeo import basemap as bm
 from marsgeo import crs as mcrs
 from marsgeo.errors import CRSError, InputError, PlanningError, UnreachableError
@@ -38,49 +37,6 @@ def brute_force(flights, dist, helicopters, f):  # type: ignore[no-untyped-def]
         if best is None or key[0] < best[0] or (key[0] == best[0] and key[1] < best[1] - 1e-9):
             best = key
     return best
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from([2, 2, 2, 4, 6, 8]), st.floats(5, 2000)), min_size=1, max_size=7
-    ),
-    st.integers(1, 3),
-    st.integers(1, 5),
-)
-def test_optimum_matches_brute_force(
-    trips: list[tuple[int, float]], helicopters: int, f: int
-) -> None:
-    flights = [t[0] for t in trips]
-    dist = [t[1] for t in trips]
-    a = _optimise.assign(flights, dist, helicopters, f)
-    sols, busiest = brute_force(flights, dist, helicopters, f)
-    assert a.sols == sols
-    assert a.busiest_m == pytest.approx(busiest, abs=1e-6)
-    assert a.sols_proven and a.busiest_proven
-    assert sorted(i for g in a.groups for i in g) == list(range(len(trips)))
-    assert a.sols_lower_bound <= a.sols
-
-
-@pytest.mark.parametrize("n", [100, 1000])
-def test_large_catalogues_are_proven_quickly(n: int) -> None:
-    rng = np.random.default_rng(n)
-    flights = rng.choice([2, 2, 2, 4], size=n).tolist()
-    dist = rng.uniform(50, 1400, size=n).tolist()
-    a = _optimise.assign(flights, dist, 2, 2)
-    # independent bound: total flights over total flight capacity per sol
-    assert a.sols == math.ceil(sum(flights) / 4) and a.sols_proven
-    assert a.busiest_m - sum(dist) / 2 <= 1.0 and a.busiest_proven
-    loads = [sum(flights[i] for i in g) for g in a.groups]
-    assert max(loads) <= a.sols * 2
-
-
-def test_bin_packing_infeasibility_is_proven() -> None:
-    # three trips of 6 flights on two helicopters, 2 flights a sol: 9 flights a helicopter
-    # would fit 18 in total, but no helicopter can take 1.5 trips: 6 sols, not 5
-    a = _optimise.assign([6, 6, 6], [1.0, 1.0, 1.0], 2, 2)
-    assert a.sols_lower_bound == 5 and a.sols == 6 and a.sols_proven
-    assert _optimise.pack_feasible([6, 6, 6], 2, 10) is False
 
 
 # --- the Three Forks depot ---------------
