@@ -10,10 +10,16 @@ Used by :mod:`marsgeo.routing`.
 - :class:`Frame` is the local metric frame, centred on the points' mean unit vector
   (:func:`marsgeo.crs.local_crs_around`). The pad and the landing spots are placed on the Mars
   sphere and measured there (:class:`TubeIndex`); only paths are found in the frame.
-- Obstacles are grown by a clearance, wrapped in convex hulls and simplified outwards, so that
-  a path touching their outline keeps the clearance. Shortest paths come from a visibility
-  graph (A*) over the obstacle corners. Paths are cut into flights with :func:`split_path`,
-  and :func:`fit_flights` checks each flight and relay on the sphere.
+- Each zone is grown by the obstacle clearance (:func:`grow_zone`: the grown outline contains
+  every point within the clearance, plus :data:`FRAME_MARGIN_M`); outlines traced from DTM
+  pixels are simplified outwards by at most :data:`OUTLINE_TOL_M`. Nothing else is added: no
+  hulls. Shortest paths around the grown zones are exact in the frame (:class:`Field`: a
+  visibility graph over their convex corners, one Dijkstra run from the pad for the whole
+  plan). Each tube lands at the clear candidate spot with the shortest path from the pad
+  (:meth:`Site.plan_trips`). Paths are cut into flights with :func:`split_path`, and
+  :func:`fit_flights` checks each flight and relay on the sphere.
+- Tubes may carry a position uncertainty: spots keep their clearances from the disc it spans
+  (:class:`TubeIndex`); :func:`close_pairs` finds tubes whose discs overlap.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from marsgeo.crs import (
     lon_to_180,
     mars_geod,
     mean_lonlat,
+    real_numbers,
     require_mars_crs,
     to_mars_geographic,
 )
@@ -63,8 +70,27 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Longest edge [deg] of a zone when it is projected. Edges are straight in longitude and
 #: latitude; on the Mars sphere a 0.02 deg step keeps each projected piece within 5 cm of
-#: the true outline (``R * step**2 / 8``), well inside the 0.5 m margin obstacles get.
+#: the true outline (``R * step**2 / 8``), inside the :data:`FRAME_MARGIN_M` obstacles get.
 DENSIFY_DEG = 0.02
+#: Zones are grown by the obstacle clearance plus this margin [m]: the 5 cm a projected edge
+#: may stray from the true one (:data:`DENSIFY_DEG`) and the frame's scale error (under 1 cm
+#: within 5 km of its centre).
+FRAME_MARGIN_M = 0.06
+#: Segments per quarter circle of the round buffers that grow zones. Their chords cut inside
+#: the arcs by ``1 - cos(pi / 32)``, 0.5 % of the distance: the distance is enlarged to match.
+QUAD_SEGS = 8
+#: A grown zone with more corners than this (hazards traced from DTM pixels; points in a
+#: line do not count) is simplified outwards (:func:`simplify_outwards`).
+SIMPLIFY_VERTICES = 200
+#: Douglas-Peucker tolerance [m] of the outward simplification.
+SIMPLIFY_TOL_M = 0.2
+#: A simplified grown zone lies at most this far [m] outside the grown zone: the tolerance,
+#: plus ``sqrt(2)`` times the tolerance it is grown by again (mitred corners).
+OUTLINE_TOL_M = SIMPLIFY_TOL_M * (1.0 + math.sqrt(2.0))
+#: Segments are tested against the grown zones shrunk by this much [m], so that a path may
+#: run along an outline or through a corner despite float rounding; it is far inside
+#: :data:`FRAME_MARGIN_M`.
+SOLID_M = 1e-3
 #: The pad and the landing spots are placed this much [m] beyond their standoffs, so that float
 #: rounding (about 3e-9 m in a position on Mars given in degrees) never measures them short.
 NUDGE_M = 1e-6
@@ -272,123 +298,390 @@ def frame_zone(
 # --- obstacles and shortest paths --------------------------------------------------------------
 
 
+def grow_zone(zone: Zone, clearance_m: float) -> Zone:
+    """Grow a zone (frame coordinates) by ``clearance_m`` into the outline paths go around.
+
+    The result CONTAINS every point within ``clearance_m + FRAME_MARGIN_M`` of the zone:
+    shapely's round buffer puts its vertices on the offset arcs and its chords cut inside
+    them by at most ``1 - cos(pi / (4 * QUAD_SEGS))`` of the distance, so the distance is
+    enlarged by ``1 / cos(pi / (4 * QUAD_SEGS))`` (0.5 %).
+    """
+    r = (clearance_m + FRAME_MARGIN_M) / math.cos(math.pi / (4 * QUAD_SEGS))
+    out = polygonal(shapely.buffer(zone, r, quad_segs=QUAD_SEGS))
+    return out if out is not None else Polygon()
+
+
+def simplify_outwards(outline: Polygon) -> Polygon | MultiPolygon:
+    """Simplify an outline with many corners so that the result still CONTAINS it.
+
+    Douglas-Peucker with :data:`SIMPLIFY_TOL_M` keeps every point of the outline within the
+    tolerance of the simple one (and the simple one within the tolerance of the outline), so
+    the simple one grown by the tolerance contains the outline again. It is grown with
+    mitred corners (each at most ``sqrt(2)`` times the tolerance from the simple corner,
+    beyond that bevelled), which contain the round ones: the result lies within
+    :data:`OUTLINE_TOL_M` outside the outline.
+    """
+    simple = shapely.simplify(outline, SIMPLIFY_TOL_M, preserve_topology=True)
+    grown = shapely.buffer(simple, SIMPLIFY_TOL_M, join_style="mitre", mitre_limit=math.sqrt(2))
+    out = polygonal(grown)
+    return out if out is not None else outline
+
+
+def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    return np.asarray(a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0], dtype=float)
+
+
+class PathTree(NamedTuple):
+    """Shortest distances in the frame from one source to every corner of a :class:`Field`."""
+
+    source: FloatArray  # (2,) frame x, y
+    dist: FloatArray  # (V,) path length to each corner, inf where none
+    pred: npt.NDArray[np.intp]  # (V,) previous corner on the path, -1: the source
+    within: float = math.inf  # corners farther from the source were left out
+
+
 class Field:
-    """Obstacles in local metric coordinates, and shortest paths among them."""
+    """Obstacles in the local metric frame, and exact shortest paths around them.
+
+    Each zone is grown by the clearance with :func:`grow_zone` (the grown outline contains
+    every point within ``clearance_m`` of the zone, plus :data:`FRAME_MARGIN_M` for the
+    frame), and the grown zones are merged where they overlap (``unary_union``), nothing
+    more: no hulls. A merged outline with more than :data:`SIMPLIFY_VERTICES` corners (hazards
+    traced from DTM pixels) is simplified outwards (:func:`simplify_outwards`). A path may run
+    along a grown outline or through its corners but never enters one.
+
+    Shortest paths are exact in the frame for the grown outlines: they are found on the
+    visibility graph of the outlines' convex corners (a shortest path bends only there),
+    keeping only edges tangent at both ends, with Dijkstra's algorithm. The grown outlines
+    lie outside the zones grown by exactly the clearance by at most ``0.5 %`` of the
+    clearance plus :data:`FRAME_MARGIN_M` (plus :data:`OUTLINE_TOL_M` where simplified); so
+    paths are the shortest around the zones grown by the clearance to within about that
+    much times the angle (in radians) they turn through.
+    """
 
     def __init__(self, obstacles: Sequence[Polygon | MultiPolygon], *, clearance_m: float) -> None:
-        grown = [shapely.buffer(p, clearance_m + 0.5) for p in obstacles if not p.is_empty]
-        merged = unary_union(grown) if grown else Polygon()
-        parts = list(getattr(merged, "geoms", [merged])) if not merged.is_empty else []
-        hulls = unary_union([p.convex_hull for p in parts]) if parts else Polygon()
-        # hulls may overlap after wrapping: merge again until stable
-        for _ in range(5):
-            parts = list(getattr(hulls, "geoms", [hulls])) if not hulls.is_empty else []
-            again = unary_union([p.convex_hull for p in parts]) if parts else Polygon()
-            if again.equals(hulls):
-                break
-            hulls = again
-        parts = list(getattr(hulls, "geoms", [hulls])) if not hulls.is_empty else []
-        # simplify outwards: grown by the tolerance first, so the simple outline stays outside
-        self.zones: list[Polygon] = [
-            p.buffer(0.5).simplify(0.5, preserve_topology=True).convex_hull for p in parts
+        self.raw: list[Zone] = [p for p in obstacles if not p.is_empty]
+        self._raw_tree = shapely.STRtree(self.raw) if self.raw else None
+        for r in self.raw:
+            shapely.prepare(r)
+        grown = [grow_zone(p, clearance_m) for p in self.raw]
+        merged = polygonal(unary_union(grown)) if grown else None
+        parts = [] if merged is None else [p for p in _flat(merged) if p.area > 0]
+        many = [
+            shapely.get_num_coordinates(shapely.simplify(p, 1e-6)) > SIMPLIFY_VERTICES
+            for p in parts
         ]
-        self._solid = [z.buffer(-1e-3) for z in self.zones]  # interiors, for crossing tests
+        if any(many):
+            simpler = [simplify_outwards(p) if m else p for p, m in zip(parts, many, strict=True)]
+            merged = polygonal(unary_union(simpler))
+            parts = [] if merged is None else [p for p in _flat(merged) if p.area > 0]
+        self.zones: list[Polygon] = [shapely.orient_polygons(p) for p in parts]
+        # interiors, for crossing tests: a segment may touch an outline, not enter it
+        solid = [polygonal(z.buffer(-SOLID_M, join_style="mitre")) for z in self.zones]
+        self._solid = [s for s in solid if s is not None]
+        for s in self._solid:
+            shapely.prepare(s)
         self._tree = shapely.STRtree(self._solid) if self._solid else None
         self._zone_tree = shapely.STRtree(self.zones) if self.zones else None
-        corners: list[XY] = []
         for z in self.zones:
-            corners.extend((float(x), float(y)) for x, y in list(z.exterior.coords)[:-1])
-        self.corners = corners
+            shapely.prepare(z)
+        corners, before, after = [], [], []
+        for z in self.zones:
+            # corners, and the edges beside them, without the points in a line between them
+            bare = shapely.orient_polygons(shapely.simplify(z, 1e-4, preserve_topology=True))
+            for ring in [bare.exterior, *bare.interiors]:
+                c = np.asarray(ring.coords, dtype=float)[:-1]
+                if len(c) < 3:
+                    continue
+                prv, nxt = np.roll(c, 1, axis=0), np.roll(c, -1, axis=0)
+                e1, e2 = c - prv, nxt - c
+                # the zone lies on the left of every ring: a convex corner turns left
+                size = np.hypot(e1[:, 0], e1[:, 1]) * np.hypot(e2[:, 0], e2[:, 1])
+                convex = _cross(e1, e2) > 1e-6 * size
+                corners.append(c[convex])
+                before.append(prv[convex])
+                after.append(nxt[convex])
+        empty = np.empty((0, 2))
+        self.nodes: FloatArray = np.vstack(corners) if corners else empty
+        self._prv: FloatArray = np.vstack(before) if before else empty
+        self._nxt: FloatArray = np.vstack(after) if after else empty
+        self.corners: list[XY] = [(float(x), float(y)) for x, y in self.nodes]
+        # visibility edges found so far, and the corners they were looked for among
+        self._looked = np.zeros(len(self.nodes), dtype=bool)
+        self._found: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]] = []
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to avoid."""
+        return not self.zones
 
     def blocked(self, p: XY) -> bool:
-        """Tell whether a point lies inside an (grown) obstacle."""
+        """Tell whether a point lies inside or on a grown obstacle."""
         return bool(self.blocked_many([p])[0])
 
-    def blocked_many(self, points: Sequence[XY]) -> npt.NDArray[np.bool_]:
-        """Tell, for each point, whether it lies inside an (grown) obstacle."""
-        out = np.zeros(len(points), dtype=bool)
-        if self._zone_tree is None or not len(points):
-            return out
-        hit = self._zone_tree.query(shapely.points(np.asarray(points)), predicate="intersects")
-        out[np.unique(hit[0])] = True
-        return out
+    def blocked_many(self, points: Sequence[XY] | FloatArray) -> npt.NDArray[np.bool_]:
+        """Tell, for each point, whether it lies inside or on a grown obstacle."""
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        return _meets(self._zone_tree, self.zones, np.asarray(shapely.points(pts), dtype=object))
 
-    def _visible(self, a: XY, targets: Sequence[XY]) -> npt.NDArray[np.bool_]:
-        if self._tree is None or not targets:
-            return np.ones(len(targets), dtype=bool)
-        segs = shapely.linestrings([[a, t] for t in targets])
-        hit = self._tree.query(segs, predicate="intersects")
-        ok = np.ones(len(targets), dtype=bool)
-        ok[np.unique(hit[0])] = False
-        same = np.array([math.hypot(a[0] - t[0], a[1] - t[1]) < 1e-9 for t in targets])
-        ok[same] = True
-        return ok
+    def drive_clear(self, a: FloatArray, b: FloatArray) -> npt.NDArray[np.bool_]:
+        """Tell, for each pair, whether the segment a-b stays out of every zone as given.
+
+        Ground drives (landing spot to tube, pad to lander) keep out of the zones
+        themselves, not the grown ones.
+        """
+        a2, b2 = np.asarray(a, dtype=float).reshape(-1, 2), np.asarray(b, dtype=float)
+        b2 = np.broadcast_to(b2.reshape(-1, 2), a2.shape)
+        return ~_meets(self._raw_tree, self.raw, _segments(a2, b2))
+
+    def visible(self, a: FloatArray, b: FloatArray) -> npt.NDArray[np.bool_]:
+        """Tell, for each pair, whether the segment a-b enters no grown obstacle.
+
+        Segments may run along an outline or through its corners (they are tested against
+        the grown zones shrunk by :data:`SOLID_M`).
+        """
+        a2, b2 = np.asarray(a, dtype=float).reshape(-1, 2), np.asarray(b, dtype=float)
+        b2 = np.broadcast_to(b2.reshape(-1, 2), a2.shape)
+        if self._tree is None or not len(a2):
+            return np.ones(len(a2), dtype=bool)
+        return ~_meets(self._tree, self._solid, _segments(a2, b2))
+
+    def _tangent(self, v: npt.NDArray[np.intp], p: FloatArray) -> npt.NDArray[np.bool_]:
+        """Tell whether the line from corner ``v`` to ``p`` leaves both its edges on one side.
+
+        Only such lines can carry a shortest path that bends at the corner. ``v`` and ``p``
+        broadcast together (``p`` has a last axis of 2).
+        """
+        c = self.nodes[v]
+        d = p - c
+        a, b = self._prv[v] - c, self._nxt[v] - c
+        s1, s2 = _cross(d, a), _cross(d, b)
+        dn = np.hypot(d[..., 0], d[..., 1])
+        e1 = 1e-7 * dn * np.hypot(a[..., 0], a[..., 1])
+        e2 = 1e-7 * dn * np.hypot(b[..., 0], b[..., 1])
+        return np.asarray(((s1 >= -e1) & (s2 >= -e2)) | ((s1 <= e1) & (s2 <= e2)), dtype=bool)
+
+    def _edges(self, among: npt.NDArray[np.bool_]) -> None:
+        """Find the visibility edges among the corners ``among`` not yet looked at."""
+        new = np.flatnonzero(among & ~self._looked)
+        if not len(new):
+            return
+        old = np.flatnonzero(self._looked)
+        self._looked[new] = True
+        both = np.concatenate([old, new])
+        rows = max(1, 2_000_000 // max(len(both), 1))
+        for r0 in range(0, len(new), rows):
+            rr = new[r0 : r0 + rows]
+            i = np.repeat(rr, len(both))
+            j = np.tile(both, len(rr))
+            keep = (j < i) | ~np.isin(j, new)  # each new pair once
+            i, j = i[keep], j[keep]
+            keep = self._tangent(i, self.nodes[j]) & self._tangent(j, self.nodes[i])
+            i, j = i[keep], j[keep]
+            keep = self.visible(self.nodes[i], self.nodes[j])
+            self._found.append((i[keep], j[keep]))
+
+    def _graph(
+        self, among: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray]:
+        """Visibility graph of the corners ``among``: CSR (starts, neighbours, lengths)."""
+        self._edges(among)
+        n = len(self.nodes)
+        i = np.concatenate([e[0] for e in self._found] or [np.empty(0, dtype=np.intp)])
+        j = np.concatenate([e[1] for e in self._found] or [np.empty(0, dtype=np.intp)])
+        keep = among[i] & among[j]
+        i, j = i[keep], j[keep]
+        a, b = np.concatenate([i, j]), np.concatenate([j, i])
+        order = np.argsort(a, kind="stable")
+        a, b = a[order], b[order]
+        w = np.hypot(*(self.nodes[a] - self.nodes[b]).T)
+        starts = np.searchsorted(a, np.arange(n + 1))
+        return starts.astype(np.intp), b.astype(np.intp), w
+
+    def tree_from(self, source: XY | FloatArray, *, within: float = math.inf) -> PathTree:
+        """Shortest paths from ``source`` to every corner (one Dijkstra run).
+
+        Only corners within ``within`` of the source are used: the distances are exact for
+        every path no longer than ``within`` (such a path never leaves that disc), and inf
+        or too long otherwise.
+        """
+        s = np.asarray(source, dtype=float).reshape(2)
+        n = len(self.nodes)
+        dist = np.full(n, np.inf)
+        pred = np.full(n, -1, dtype=np.intp)
+        if not n:
+            return PathTree(s, dist, pred, within)
+        among = np.hypot(*(self.nodes - s).T) <= within
+        starts, nbr, w = self._graph(among)
+        first = np.flatnonzero(among & self._tangent(np.arange(n), s))
+        first = first[self.visible(np.broadcast_to(s, (len(first), 2)), self.nodes[first])]
+        d0 = np.hypot(*(self.nodes[first] - s).T)
+        dist[first] = d0
+        heap = list(zip(d0.tolist(), first.tolist(), strict=True))
+        heapq.heapify(heap)
+        done = np.zeros(n, dtype=bool)
+        starts_l, nbr_l, w_l = starts.tolist(), nbr.tolist(), w.tolist()
+        dist_l = dist.tolist()
+        pred_l = pred.tolist()
+        while heap:
+            g, k = heapq.heappop(heap)
+            if done[k]:
+                continue
+            done[k] = True
+            for e in range(starts_l[k], starts_l[k + 1]):
+                j = nbr_l[e]
+                nd = g + w_l[e]
+                if nd < dist_l[j]:
+                    dist_l[j] = nd
+                    pred_l[j] = k
+                    heapq.heappush(heap, (nd, j))
+        return PathTree(s, np.asarray(dist_l), np.asarray(pred_l, dtype=np.intp), within)
+
+    def routes(
+        self,
+        source: XY | FloatArray,
+        points: FloatArray,
+        group: npt.NDArray[np.intp] | None = None,
+    ) -> tuple[PathTree, FloatArray, npt.NDArray[np.intp]]:
+        """Shortest paths from ``source`` to many points: the tree, lengths and last corners.
+
+        As :meth:`reach`, exact. The corners near the source come first: the search uses
+        those within a disc about the farthest point, and widens the disc (doubling it)
+        only while a group's shortest path found is longer than the disc's radius, or none
+        was found, and corners remain outside it; the visibility edges already found are
+        kept.
+        """
+        s = np.asarray(source, dtype=float).reshape(2)
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        grp = np.arange(len(pts)) if group is None else np.asarray(group, dtype=np.intp)
+        far = float(np.hypot(*(self.nodes - s).T).max()) if len(self.nodes) else 0.0
+        near = float(np.hypot(*(pts - s).T).max()) if len(pts) else 0.0
+        within = 1.5 * near + 10.0
+        while True:
+            tree = self.tree_from(s, within=within)
+            length, via = self.reach(tree, pts, grp)
+            if within >= far or not len(pts):
+                return tree, length, via
+            best = np.full(int(grp.max()) + 1, np.inf)
+            np.minimum.at(best, grp, length)
+            used = np.unique(grp)
+            if (best[used] <= within).all():
+                return tree, length, via
+            within *= 2.0
+
+    def reach(
+        self, tree: PathTree, points: FloatArray, group: npt.NDArray[np.intp] | None = None
+    ) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Shortest path lengths from the tree's source to many points, and their last corner.
+
+        Exact on the visibility graph: a point's distance is the straight line when it sees
+        the source, else the least ``dist(corner) + |corner - point|`` over the corners it
+        sees (tested in increasing order, all points at once). ``group`` (one number per
+        point) asks only for the shortest per group: points that cannot beat their group's
+        best are left at inf. Returns lengths (inf: no path) and the last corner (-1: the
+        source itself, -2: no path).
+        """
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        n = len(pts)
+        grp = np.zeros(n, dtype=np.intp) if group is None else np.asarray(group, dtype=np.intp)
+        length = np.full(n, np.inf)
+        via = np.full(n, -2, dtype=np.intp)
+        if not n:
+            return length, via
+        straight = np.hypot(*(pts - tree.source).T)
+        seen = self.visible(np.broadcast_to(tree.source, pts.shape), pts)
+        length[seen], via[seen] = straight[seen], -1
+        best = np.full(int(grp.max()) + 1, np.inf)
+        if group is not None:
+            np.minimum.at(best, grp[seen], straight[seen])
+        todo = np.flatnonzero(~seen & (straight < best[grp]) if group is not None else ~seen)
+        live = np.flatnonzero(np.isfinite(tree.dist))
+        if not len(todo) or not len(live):
+            return length, via
+        step = max(1, 1_000_000 // len(live))
+        for c0 in range(0, len(todo), step):
+            chunk = todo[c0 : c0 + step]
+            p = pts[chunk]
+            keys = tree.dist[live][None, :] + np.hypot(
+                self.nodes[live][None, :, 0] - p[:, None, 0],
+                self.nodes[live][None, :, 1] - p[:, None, 1],
+            )
+            keys[~self._tangent(live[None, :], p[:, None, :])] = np.inf
+            order = np.argsort(keys, axis=1)
+            open_ = np.arange(len(chunk))
+            for r in range(len(live)):
+                if not len(open_):
+                    break
+                pick = order[open_, r]
+                k = keys[open_, pick]
+                alive = k < best[grp[chunk[open_]]] if group is not None else np.isfinite(k)
+                alive &= np.isfinite(k)
+                open_, pick, k = open_[alive], pick[alive], k[alive]
+                ok = self.visible(self.nodes[live[pick]], p[open_])
+                hit = chunk[open_[ok]]
+                length[hit], via[hit] = k[ok], live[pick[ok]]
+                if group is not None:
+                    np.minimum.at(best, grp[hit], k[ok])
+                open_ = open_[~ok]
+        return length, via
+
+    def path_to(self, tree: PathTree, point: XY | FloatArray, via: int) -> list[XY]:
+        """Return the path from the tree's source to ``point`` whose last corner is ``via``."""
+        out = [(float(point[0]), float(point[1]))]
+        k = int(via)
+        while k >= 0:
+            out.append((float(self.nodes[k, 0]), float(self.nodes[k, 1])))
+            k = int(tree.pred[k])
+        out.append((float(tree.source[0]), float(tree.source[1])))
+        return out[::-1]
 
     def shortest_path(self, a: XY, b: XY) -> list[XY] | None:
-        """Shortest polyline from a to b that enters no obstacle; None if there is none."""
-        if self._visible(a, [b])[0]:
-            return [a, b]
-        nodes = [a, b, *self.corners]
-        goal = 1
-        dist = {0: 0.0}
-        prev: dict[int, int] = {}
-        heap = [(math.dist(a, b), 0.0, 0)]
-        done: set[int] = set()
-        while heap:
-            _, g, k = heapq.heappop(heap)
-            if k in done:
-                continue
-            done.add(k)
-            if k == goal:
-                path = [nodes[goal]]
-                while k in prev:
-                    k = prev[k]
-                    path.append(nodes[k])
-                return path[::-1]
-            rest = [j for j in range(len(nodes)) if j not in done]
-            vis = self._visible(nodes[k], [nodes[j] for j in rest])
-            for j, ok in zip(rest, vis, strict=True):
-                if not ok:
-                    continue
-                nd = g + math.dist(nodes[k], nodes[j])
-                if nd < dist.get(j, math.inf) - 1e-12:
-                    dist[j] = nd
-                    prev[j] = k
-                    heapq.heappush(heap, (nd + math.dist(nodes[j], b), nd, j))
-        return None
+        """Shortest polyline from a to b that enters no grown obstacle; None if there is none."""
+        tree, length, via = self.routes(a, np.asarray([b], dtype=float))
+        if not math.isfinite(float(length[0])):
+            return None
+        return self.path_to(tree, b, int(via[0]))
 
 
-def choose_spot(
-    candidates: Sequence[XY], clear: npt.NDArray[np.bool_], towards: XY, field: Field
-) -> int | None:
-    """Index of the candidate nearest ``towards`` that is ``clear`` and outside every obstacle.
+def _meets(
+    tree: shapely.STRtree | None, zones: Sequence[Zone], geoms: npt.NDArray[np.object_]
+) -> npt.NDArray[np.bool_]:
+    """Tell, for each geometry, whether it meets one of the (prepared) zones of the tree."""
+    out = np.zeros(len(geoms), dtype=bool)
+    if tree is None or not len(geoms):
+        return out
+    # boxes first, then each zone (prepared: indexed edges) against what may meet it
+    which, zone = tree.query(geoms)
+    for z in np.unique(zone):
+        part = which[zone == z]
+        out[part[shapely.intersects(zones[int(z)], geoms[part])]] = True
+    return out
 
-    ``clear`` says which candidates keep their distance from the tubes (measured by the
-    caller, on the body). None when no candidate qualifies.
-    """
-    ok = np.asarray(clear, dtype=bool) & ~field.blocked_many(candidates)
-    if not ok.any():
-        return None
-    xy = np.asarray(candidates, dtype=float)
-    d = np.hypot(xy[:, 0] - towards[0], xy[:, 1] - towards[1])
-    d[~ok] = np.inf
-    return int(np.argmin(d))
+
+def _segments(a: FloatArray, b: FloatArray) -> npt.NDArray[np.object_]:
+    return np.asarray(shapely.linestrings(np.stack([a, b], axis=1)), dtype=object)
 
 
 # --- cutting a path into flights -----------------------------------------------------------
 
 
 def _forbidden(
-    line: LineString, avoid: Sequence[XY], clearance: float
+    line: LineString, avoid: Sequence[XY], clearance: float, extra: Sequence[float] | None = None
 ) -> list[tuple[float, float]]:
-    """Stretches (start, end) of the line, as distances along it, within ``clearance`` of a point.
+    """Stretches (start, end) of the line, as distances along it, too close to a point.
 
-    Sorted and merged; the ends themselves are allowed (exactly ``clearance`` away).
+    Too close: within ``clearance`` plus the point's ``extra`` (default 0). Sorted and
+    merged; the ends themselves are allowed (exactly that far away).
     """
-    if clearance <= 0 or not len(avoid):
+    if not len(avoid):
         return []
+    radii_all = np.full(len(avoid), float(clearance))
+    if extra is not None:
+        radii_all = radii_all + np.asarray(extra, dtype=float)
     pts = shapely.points(np.asarray(avoid, dtype=float))
-    near = np.asarray(avoid, dtype=float)[shapely.dwithin(pts, line, clearance)]
+    close = shapely.dwithin(pts, line, radii_all) & (radii_all > 0)
+    near = np.asarray(avoid, dtype=float)[close]
+    radii = radii_all[close]
     if not len(near):
         return []
     c = np.asarray(line.coords, dtype=float)
@@ -398,12 +691,12 @@ def _forbidden(
     keep = seg > 0
     start, vec, seg, cum0 = start[keep], vec[keep], seg[keep], cum[:-1][keep]
     out: list[tuple[float, float]] = []
-    for p in near:
-        # |start + t vec - p| = clearance, for t in [0, 1] along each segment
+    for p, radius in zip(near, radii.tolist(), strict=True):
+        # |start + t vec - p| = radius, for t in [0, 1] along each segment
         w = start - p
         a = np.einsum("ij,ij->i", vec, vec)
         b = 2.0 * np.einsum("ij,ij->i", w, vec)
-        cc = np.einsum("ij,ij->i", w, w) - clearance * clearance
+        cc = np.einsum("ij,ij->i", w, w) - radius * radius
         disc = b * b - 4.0 * a * cc
         hit = disc > 0
         if not hit.any():
@@ -432,10 +725,12 @@ def split_path(
     avoid: Sequence[XY],
     clearance: float,
     max_pieces: int,
+    extra: Sequence[float] | None = None,
 ) -> list[LineString] | None:
     """Cut a path into the fewest flights, each at most ``max_piece`` long.
 
-    Relay spots (the cuts) keep ``clearance`` from every point of ``avoid``. The fewest
+    Relay spots (the cuts) keep ``clearance`` (plus the point's ``extra``, when given) from
+    every point of ``avoid``. The fewest
     flights come from placing each relay as far along as allowed; with that many flights the
     relays are then spaced evenly where the points allow (each may move by up to a fifth of a
     flight), else they stay where they were found. Returns None when the path needs more than
@@ -446,7 +741,7 @@ def split_path(
     length = line.length
     if length <= max_piece:
         return [line]
-    bad = _forbidden(line, avoid, clearance)
+    bad = _forbidden(line, avoid, clearance, extra)
     starts = [s for s, _ in bad]
 
     def inside(at: float) -> int:
@@ -526,41 +821,62 @@ class Frame:
 
 
 class TubeIndex:
-    """The tubes near the plan, for clearances measured on the sphere."""
+    """The tubes near the plan, for clearances measured on the sphere.
 
-    def __init__(self, index: npt.NDArray[np.intp], ll: FloatArray, frame: Frame) -> None:
+    Each tube may carry a position uncertainty [m]: clearances are then kept from the disc
+    of that radius around it.
+    """
+
+    def __init__(
+        self,
+        index: npt.NDArray[np.intp],
+        ll: FloatArray,
+        frame: Frame,
+        uncertainty_m: FloatArray | None = None,
+    ) -> None:
         self.index = index  # positions in the catalogue
         self.ll = ll
         self.xy = frame.xy(ll) if len(ll) else np.empty((0, 2))
+        self.u = (
+            np.zeros(len(ll)) if uncertainty_m is None else np.asarray(uncertainty_m, dtype=float)
+        )
+        self._umax = float(self.u.max()) if len(self.u) else 0.0
         self._tree = shapely.STRtree(shapely.points(self.xy))
 
     def nearest_m(
         self, ll: FloatArray, xy: FloatArray, within_m: float, *, skip: npt.ArrayLike = -1
     ) -> FloatArray:
-        """Geodesic distance from each point to its nearest tube, inf beyond ``within_m``.
+        """Least geodesic distance from each point to a tube, less that tube's uncertainty.
 
-        ``skip`` gives, per point (or for all), a catalogue position of a tube to ignore.
+        So ``nearest_m(...) >= clearance`` says a point keeps ``clearance`` plus each tube's
+        uncertainty from every tube. inf where no tube is within ``within_m`` (plus the
+        largest uncertainty). ``skip`` gives, per point (or for all), a catalogue position of
+        a tube to ignore.
         """
         out = np.full(len(ll), np.inf)
         if not len(ll) or not len(self.ll):
             return out
         # planar distances in the frame are never shorter than geodesic ones by more than
         # the frame's scale error: query with a margin, then measure on the sphere
+        reach = within_m + self._umax
         a, b = self._tree.query(
-            shapely.points(xy), predicate="dwithin", distance=within_m * 1.01 + 1.0
+            shapely.points(xy), predicate="dwithin", distance=reach * 1.01 + 1.0
         )
         skip_arr = np.broadcast_to(np.asarray(skip), (len(ll),))
         keep = self.index[b] != skip_arr[a]
         a, b = a[keep], b[keep]
         if len(a):
-            d = geodesic_distance_m(ll[a, 0], ll[a, 1], self.ll[b, 0], self.ll[b, 1])
+            d = geodesic_distance_m(ll[a, 0], ll[a, 1], self.ll[b, 0], self.ll[b, 1]) - self.u[b]
             np.minimum.at(out, a, d)
         return out
 
-    def near_line(self, line: LineString, within: float) -> FloatArray:
-        """Frame coordinates of the tubes within ``within`` (frame units) of a line."""
-        hit = self._tree.query(line, predicate="dwithin", distance=within)
-        return np.asarray(self.xy[np.sort(hit)], dtype=float)
+    def near_line(self, line: LineString, within: float) -> tuple[FloatArray, FloatArray]:
+        """Frame coordinates and uncertainties of the tubes within reach of a line.
+
+        Within ``within`` (frame units) plus the largest uncertainty.
+        """
+        hit = np.sort(self._tree.query(line, predicate="dwithin", distance=within + self._umax))
+        return np.asarray(self.xy[hit], dtype=float), np.asarray(self.u[hit], dtype=float)
 
 
 def line_m(ll: FloatArray) -> float:
@@ -569,6 +885,18 @@ def line_m(ll: FloatArray) -> float:
         return 0.0
     _, _, d = mars_geod().inv(ll[:-1, 0], ll[:-1, 1], ll[1:, 0], ll[1:, 1])
     return float(np.sum(d))
+
+
+def _around(centre_ll: FloatArray, dist_m: FloatArray, azimuth_deg: FloatArray) -> FloatArray:
+    """(n, 2) lon/lat of points at ``dist_m`` and ``azimuth_deg`` from each centre (sphere)."""
+    lon, lat, _ = mars_geod().fwd(centre_ll[:, 0], centre_ll[:, 1], azimuth_deg, dist_m)
+    return np.column_stack([np.asarray(lon_to_180(lon), dtype=float), lat])
+
+
+#: Candidate landing spots around each tube, every 360 / SPOT_AZIMUTHS degrees of azimuth.
+SPOT_AZIMUTHS = 72
+#: Candidate pads around the lander, every 360 / PAD_AZIMUTHS degrees of azimuth.
+PAD_AZIMUTHS = 72
 
 
 def place_pad(
@@ -581,62 +909,45 @@ def place_pad(
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Place the pad ``lander_standoff_m`` from the lander: towards the depot, or turned.
 
-    Measured on the sphere; the pad keeps ``tube_clearance_m`` from every tube and lies
-    outside every (grown) obstacle. Returns its (lon, lat) and its frame (x, y).
+    Of :data:`PAD_AZIMUTHS` candidates around the lander, the one turned least from the
+    direction of the depot that keeps ``tube_clearance_m`` (plus each tube's uncertainty)
+    from every tube, lies outside every grown obstacle and whose drive to the lander enters
+    no zone. Measured on the sphere. Returns its (lon, lat) and its frame (x, y).
     """
     g = mars_geod()
     base = float(g.inv(*lander_ll, *depot_ll)[0])
-    turns = [sign * turn for turn in range(0, 360, 10) for sign in (1, -1)]
+    step = 360.0 / PAD_AZIMUTHS
+    half = PAD_AZIMUTHS // 2
+    turns = [0.0] + [s * k * step for k in range(1, half + 1) for s in (1, -1)]
+    turns = turns[:PAD_AZIMUTHS]
     n = len(turns)
-    lon, lat, _ = g.fwd(
-        np.full(n, lander_ll[0]),
-        np.full(n, lander_ll[1]),
-        base + np.asarray(turns, dtype=float),
+    ll = _around(
+        np.full((n, 2), lander_ll),
         np.full(n, spec.lander_standoff_m + NUDGE_M),
+        base + np.asarray(turns, dtype=float),
     )
-    ll = np.column_stack([lon_to_180(lon), lat])
     xy = frame.xy(ll)
-    ok = tubes.nearest_m(ll, xy, spec.tube_clearance_m) >= spec.tube_clearance_m
-    ok &= ~field_.blocked_many(xy.tolist())
+    clear = tubes.nearest_m(ll, xy, spec.tube_clearance_m) >= spec.tube_clearance_m
+    outside = ~field_.blocked_many(xy)
+    drive = field_.drive_clear(xy, frame.xy(np.asarray([lander_ll], dtype=float)))
+    ok = clear & outside & drive
     if not ok.any():
+        why = []
+        if not clear.any():
+            why.append(
+                f"every one is within tube_clearance_m={spec.tube_clearance_m:g} m of a tube"
+            )
+        elif not (clear & outside).any():
+            why.append("those clear of the tubes lie within obstacle_clearance_m of a zone")
+        else:
+            why.append("from those clear of tubes and zones the drive to the lander crosses a zone")
         msg = (
-            f"no pad lander_standoff_m={spec.lander_standoff_m:g} m from the lander is clear of "
-            "the obstacles and tubes around it; move the lander or change lander_standoff_m."
+            f"no pad lander_standoff_m={spec.lander_standoff_m:g} m from the lander is clear "
+            f"of the obstacles and tubes around it ({'; '.join(why)}); move the lander or "
+            "change lander_standoff_m."
         )
         raise PlanningError(msg)
     j = int(np.argmax(ok))
-    return (float(ll[j, 0]), float(ll[j, 1])), (float(xy[j, 0]), float(xy[j, 1]))
-
-
-def landing_spot(
-    tube_ll: tuple[float, float],
-    own: int,
-    towards: tuple[float, float],
-    field: Field,
-    tubes: TubeIndex,
-    frame: Frame,
-    spec: HelicopterSpec,
-) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """Place a landing spot ``tube_standoff_m`` from a tube, on the sphere, facing ``towards``.
-
-    Of 72 candidates around the tube (every 5 degrees of azimuth), the one nearest
-    ``towards`` (frame x, y) that keeps ``tube_clearance_m`` from every other tube (``own`` is
-    the tube's catalogue position) and lies outside every obstacle. Returns its (lon, lat) and
-    frame (x, y), or None.
-    """
-    n = 72
-    lon, lat, _ = mars_geod().fwd(
-        np.full(n, tube_ll[0]),
-        np.full(n, tube_ll[1]),
-        np.arange(n) * (360.0 / n),
-        np.full(n, spec.tube_standoff_m + NUDGE_M),
-    )
-    ll = np.column_stack([lon_to_180(lon), lat])
-    xy = frame.xy(ll)
-    gap = tubes.nearest_m(ll, xy, spec.tube_clearance_m, skip=own)
-    j = choose_spot(xy.tolist(), gap >= spec.tube_clearance_m, towards, field)
-    if j is None:
-        return None
     return (float(ll[j, 0]), float(ll[j, 1])), (float(xy[j, 0]), float(xy[j, 1]))
 
 
@@ -652,20 +963,22 @@ def fit_flights(
 ) -> list[LineString] | None:
     """Cut a path into flights (MARS_GEOGRAPHIC lines), each within range on the sphere.
 
-    Cut in the frame, then measured on the sphere; where the frame's scale made a flight too
-    long or a relay too close to a tube, cut again with tighter figures.
+    Relays keep ``tube_clearance_m`` plus each tube's uncertainty from every tube. Cut in
+    the frame, then measured on the sphere; where the frame's scale made a flight too long
+    or a relay too close to a tube, cut again with tighter figures.
     """
     line = LineString(path)
     scale = line.length / path_m if path_m > 0 else 1.0
     max_piece = spec.range_m * scale * (1 - 1e-9)
     clearance = spec.tube_clearance_m * scale * (1 + 1e-9)
     for _ in range(4):
-        avoid = tubes.near_line(line, clearance * 1.01 + 1.0)
+        avoid, unc = tubes.near_line(line, clearance * 1.01 + 1.0)
         pieces = split_path(
             path,
             max_piece=max_piece,
             avoid=avoid.tolist(),
             clearance=clearance,
+            extra=(unc * scale * (1 + 1e-9)).tolist(),
             max_pieces=relays + 1,
         )
         if pieces is None:
@@ -688,6 +1001,67 @@ def fit_flights(
         "and tube_clearance_m in the local frame; this is an internal error of the planner."
     )
     raise PlanningError(msg)
+
+
+def close_pairs(tubes_ll: FloatArray, uncertainty_m: FloatArray) -> list[tuple[int, int, float]]:
+    """Pairs of tubes at the same point, or closer than the sum of their uncertainties.
+
+    Parameters
+    ----------
+    tubes_ll
+        (n, 2) longitude, latitude in MARS_GEOGRAPHIC degrees, catalogue order.
+    uncertainty_m
+        (n,) position uncertainty of each tube [m], >= 0.
+
+    Returns
+    -------
+    list of tuple
+        ``(i, j, distance_m)`` with catalogue positions ``i < j`` and their geodesic
+        distance on the Mars sphere, sorted; pairs with ``distance_m == 0`` or
+        ``distance_m < uncertainty_m[i] + uncertainty_m[j]``. Candidates come from an
+        STRtree of longitude/latitude boxes (no loop over pairs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ll = np.array([[77.408, 18.4526], [77.408, 18.4526], [77.409, 18.4526]])
+    >>> close_pairs(ll, np.array([2.0, 2.0, 2.0]))
+    [(0, 1, 0.0)]
+    """
+    ll = np.asarray(tubes_ll, dtype=float).reshape(-1, 2)
+    u = np.asarray(uncertainty_m, dtype=float).reshape(-1)
+    n = len(ll)
+    if n < 2:
+        return []
+    radius = mars_geod().a
+    reach = (u + float(u.max())) / radius * 1.001  # [rad]
+    d = np.degrees(reach) + 1e-9
+    lat = ll[:, 1]
+    south, north = np.maximum(lat - d, -90.0), np.minimum(lat + d, 90.0)
+    edge = np.maximum(np.abs(south), np.abs(north))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sin_over = np.sin(np.minimum(reach, np.pi / 2)) / np.cos(np.radians(edge))
+        half = np.where(
+            (edge < 90.0) & (sin_over < 1.0) & (reach < np.pi / 2),
+            np.degrees(np.arcsin(np.clip(sin_over, 0.0, 1.0))) + 1e-9,
+            180.0,
+        )
+    lon = np.asarray(lon_to_180(ll[:, 0]), dtype=float)
+    boxes = shapely.box(lon - half, south, lon + half, north)
+    shifted = np.concatenate([lon - 360.0, lon, lon + 360.0])
+    tree = shapely.STRtree(shapely.points(shifted, np.tile(lat, 3)))
+    a, b = tree.query(boxes, predicate="intersects")
+    b = b % n
+    keep = a < b
+    pairs = np.unique(np.column_stack([a[keep], b[keep]]), axis=0)
+    if not len(pairs):
+        return []
+    i, j = pairs[:, 0], pairs[:, 1]
+    dist = geodesic_distance_m(ll[i, 0], ll[i, 1], ll[j, 0], ll[j, 1])
+    close = (dist == 0.0) | (dist < u[i] + u[j])
+    return [
+        (int(p), int(q), float(x)) for p, q, x in zip(i[close], j[close], dist[close], strict=True)
+    ]
 
 
 # --- the planning site and its trips ------------------------------------------------------------
@@ -747,7 +1121,11 @@ class Site:
 
     The frame is centred on the lander and the tubes to plan. Every path a trip may fly (at
     most ``relay_cap`` relays each way) stays in the window, a circle around that centre, up
-    to three times ``radius_m``; zones are clipped to it.
+    to three times ``radius_m``; zones are clipped to it. ``uncertainty_m`` gives each
+    tube's position uncertainty [m] in catalogue order (default 0): landing spots are placed
+    ``tube_standoff_m`` plus the tube's own uncertainty from it, and every landing spot,
+    relay and the pad keep ``tube_clearance_m`` plus each other tube's uncertainty from it.
+    ``ids`` are the tube ids in catalogue order (default: the positions).
     """
 
     def __init__(
@@ -760,7 +1138,12 @@ class Site:
         *,
         radius_m: float,
         relay_cap: int,
+        uncertainty_m: npt.ArrayLike | None = None,
+        ids: Sequence[Any] | None = None,
     ) -> None:
+        n_all = len(tubes_ll)
+        self.uncertainty_m = _uncertainty(uncertainty_m, n_all)
+        self.ids: list[Any] = list(range(n_all)) if ids is None else list(ids)
         # the frame: centred on the lander and the tubes to plan
         self.planned = np.flatnonzero(planned)
         pts = np.vstack([tubes_ll[self.planned], [lander_ll]])
@@ -771,14 +1154,17 @@ class Site:
         self.relays = min(spec.max_relays, relay_cap)
         self.relay_cap = relay_cap
         flights = self.relays + 1
+        u_max = float(self.uncertainty_m.max()) if n_all else 0.0
         margin = (
-            max(spec.tube_standoff_m, spec.lander_standoff_m) + spec.obstacle_clearance_m + 10.0
+            max(spec.tube_standoff_m + u_max, spec.lander_standoff_m)
+            + spec.obstacle_clearance_m
+            + 10.0
         )
         self.window_m = min(extent + spec.range_m * flights + margin, 3.0 * radius_m)
         window = window_box(*centre, self.window_m * 1.01, sphere_radius_m=mars_geod().a)
         from_centre = geodesic_distance_m(*centre, tubes_ll[:, 0], tubes_ll[:, 1])
-        near = np.flatnonzero(from_centre <= self.window_m + margin + spec.tube_clearance_m)
-        self.tubes = TubeIndex(near, tubes_ll[near], self.frame)
+        near = np.flatnonzero(from_centre <= self.window_m + margin + spec.tube_clearance_m + u_max)
+        self.tubes = TubeIndex(near, tubes_ll[near], self.frame, self.uncertainty_m[near])
         self.tubes_xy = self.frame.xy(tubes_ll[self.planned])
         self.lander_xy = self.frame.xy(np.array([lander_ll]))[0]
         self.tubes_ll = tubes_ll
@@ -793,50 +1179,205 @@ class Site:
         self.lander_ll = lander_ll
         self._depot_ll = depot_ll
 
+    @staticmethod
+    def uncertainty_from(tubes: gpd.GeoDataFrame) -> FloatArray:
+        """Position uncertainty [m] per tube, from a ``position_uncertainty_m`` column.
+
+        Zeros when the column is absent; a value that is not a finite number >= 0 is
+        refused (InputError) naming the tubes.
+        """
+        if "position_uncertainty_m" not in tubes.columns:
+            return np.zeros(len(tubes))
+        # numbers only: booleans and text are refused, not read as 1.0 or NaN
+        u = real_numbers(
+            tubes["position_uncertainty_m"], name="column 'position_uncertainty_m' of tubes"
+        )
+        bad = ~np.isfinite(u) | (u < 0)
+        if bad.any():
+            which = list(tubes.index[bad])[:5]
+            msg = (
+                f"column 'position_uncertainty_m' of tubes: tubes {which} have "
+                f"{list(tubes['position_uncertainty_m'][bad])[:5]}; give every tube a "
+                "finite distance >= 0 in metres, or drop the column."
+            )
+            raise InputError(msg)
+        return np.asarray(u, dtype=float)
+
     def place_pad(self, spec: HelicopterSpec) -> None:
-        """Place the pad (after the zones were checked: the lander is outside them)."""
+        """Place the pad (after the zones were checked: the lander is outside them).
+
+        A lander closer than ``lander_standoff_m`` to a tube is refused (PlanningError).
+        """
+        d = geodesic_distance_m(*self.lander_ll, self.tubes.ll[:, 0], self.tubes.ll[:, 1])
+        close = np.flatnonzero(d < spec.lander_standoff_m)
+        if len(close):
+            order = close[np.argsort(d[close])]
+            named = ", ".join(
+                f"tube {self.ids[int(self.tubes.index[c])]!r} at {float(d[c]):.2f} m"
+                for c in order[:5]
+            )
+            msg = (
+                f"the lander stands on or beside tubes: {named}, closer than "
+                f"lander_standoff_m={spec.lander_standoff_m:g} m; move the lander at least "
+                f"{spec.lander_standoff_m:g} m from every tube (or lower lander_standoff_m)."
+            )
+            raise PlanningError(msg)
         self.pad_ll, self.pad_xy = place_pad(
             self.lander_ll, self._depot_ll, self.field, self.tubes, self.frame, spec
         )
+
+    def plan_trips(
+        self, ks: npt.ArrayLike, spec: HelicopterSpec
+    ) -> list[tuple[Trip, LineString] | Miss | str]:
+        """Plan the trips of many tubes at once: landing spots, paths, flights.
+
+        For each catalogue position in ``ks`` (after :meth:`place_pad`), in order: the trip
+        and its path in the frame; or why not, a :class:`Miss`, or (a string) the words of a
+        request too large to plan. Each tube lands at the candidate spot (one every
+        ``360 / SPOT_AZIMUTHS`` degrees at ``tube_standoff_m`` plus its uncertainty) with the
+        shortest path from the pad, among those that keep the clearances and whose drive to
+        the tube enters no zone. Without zones the path is the geodesic from the pad and the
+        choice is made for all tubes at once; with zones, one shortest-path tree from the
+        pad over the obstacle corners serves every candidate (:meth:`Field.routes`).
+        """
+        k_arr = np.asarray(ks, dtype=np.intp).reshape(-1)
+        return self._plan(k_arr, [self.ids[int(k)] for k in k_arr], spec)
+
+    def _plan(
+        self, ks: npt.NDArray[np.intp], tids: list[Any], spec: HelicopterSpec
+    ) -> list[tuple[Trip, LineString] | Miss | str]:
+        m, n = len(ks), SPOT_AZIMUTHS
+        if not m:
+            return []
+        own = np.repeat(ks, n)
+        slot = np.repeat(np.arange(m), n)
+        centre = self.tubes_ll[own]
+        ll = _around(
+            centre,
+            spec.tube_standoff_m + self.uncertainty_m[own] + NUDGE_M,
+            np.tile(np.arange(n) * (360.0 / n), m),
+        )
+        xy = self.frame.xy(ll)
+        gap = self.tubes.nearest_m(ll, xy, spec.tube_clearance_m, skip=own)
+        clear = gap >= spec.tube_clearance_m
+        usable = clear.copy()
+        field = self.field
+        if not field.empty:
+            idx = np.flatnonzero(clear)
+            clear[idx] = ~field.blocked_many(xy[idx])
+            idx = np.flatnonzero(clear)
+            usable = clear.copy()
+            usable[idx] = field.drive_clear(xy[idx], self.frame.xy(centre[idx]))
+        length = np.full(len(ll), np.inf)
+        via = np.full(len(ll), -2, dtype=np.intp)
+        idx = np.flatnonzero(usable)
+        tree = None
+        if field.empty:
+            length[idx] = geodesic_distance_m(*self.pad_ll, ll[idx, 0], ll[idx, 1])
+            via[idx] = -1
+        elif len(idx):
+            tree, length[idx], via[idx] = field.routes(self.pad_xy, xy[idx], slot[idx])
+        best = np.argmin(length.reshape(m, n), axis=1)
+        chosen = np.arange(m) * n + best
+        found = np.isfinite(length[chosen])
+        direct = found & (via[chosen] == -1)
+        path_m = np.full(m, np.nan)
+        if field.empty:
+            path_m[direct] = length[chosen[direct]]  # geodesic already
+        elif direct.any():
+            c = chosen[direct]
+            path_m[direct] = geodesic_distance_m(*self.pad_ll, ll[c, 0], ll[c, 1])
+        out: list[tuple[Trip, LineString] | Miss | str] = []
+        for t in range(m):
+            tid, k, c = tids[t], int(ks[t]), int(chosen[t])
+            if not found[t]:
+                mine = slice(t * n, (t + 1) * n)
+                if not clear[mine].any():
+                    why = "no landing spot clear of other tubes and hazards"
+                elif not usable[mine].any():
+                    why = (
+                        "no landing spot clear of other tubes and hazards from which the drive "
+                        "to the tube stays out of the no-fly zones and hazards"
+                    )
+                else:
+                    why = "no flight path around the no-fly zones"
+                out.append(Miss(tid, math.nan, why))
+                continue
+            spot_ll = (float(ll[c, 0]), float(ll[c, 1]))
+            spot_xy = (float(xy[c, 0]), float(xy[c, 1]))
+            if via[c] == -1 or tree is None:
+                path = [self.pad_xy, spot_xy]
+            else:
+                path = field.path_to(tree, spot_xy, int(via[c]))
+            out.append(self._finish(tid, k, spot_ll, path, float(path_m[t]), spec))
+        return out
+
+    def _finish(
+        self,
+        tid: Any,
+        k: int,
+        spot_ll: tuple[float, float],
+        path: list[XY],
+        path_m: float,
+        spec: HelicopterSpec,
+    ) -> tuple[Trip, LineString] | Miss | str:
+        """Measure a path on the sphere and cut it into flights: the trip, or why not."""
+        tube_ll = (float(self.tubes_ll[k, 0]), float(self.tubes_ll[k, 1]))
+        if len(path) > 2 and max(math.hypot(x, y) for x, y in path) > self.window_m:
+            return Miss(
+                tid, math.nan, f"no flight path within {self.window_m / 1000:.0f} km of the plan"
+            )
+        if len(path) == 2:
+            path_ll = np.asarray([self.pad_ll, spot_ll], dtype=float)
+        else:
+            path_ll = self.frame.ll(np.asarray(path))
+            path_ll[0], path_ll[-1] = self.pad_ll, spot_ll
+        if not math.isfinite(path_m):
+            path_m = line_m(path_ll)
+        flights_min = path_m / spec.range_m - 1e-12  # flights each way, at the least
+        if flights_min > spec.max_relays + 1 and spec.max_relays <= self.relay_cap:
+            return Miss(tid, path_m / (spec.max_relays + 1), f"path {path_m:.0f} m long")
+        if flights_min > self.relay_cap + 1:
+            return (
+                f"tube {tid!r}: its path is {path_m:.1f} m long, {flights_min:.3g} flights each "
+                f"way with range_m={spec.range_m:g}"
+            )
+        if path_m <= spec.range_m:
+            pieces: list[LineString] | None = [LineString(path_ll)]
+        else:
+            pieces = fit_flights(
+                path, path_m, self.pad_ll, spot_ll, self.tubes, self.frame, spec, self.relays
+            )
+        if pieces is None:
+            why = (
+                f"relays cannot land {spec.tube_clearance_m:g} m clear of the tubes along its "
+                f"{path_m:.0f} m path with at most {self.relays} relays"
+            )
+            return Miss(tid, math.nan, why)
+        return Trip(tid, tube_ll, spot_ll, path_m, len(pieces), pieces), LineString(path)
+
+
+def _uncertainty(values: npt.ArrayLike | None, n: int) -> FloatArray:
+    if values is None:
+        return np.zeros(n)
+    u = np.array(values, dtype=float).reshape(-1)
+    if u.shape != (n,) or not (np.isfinite(u).all() and (u >= 0).all()):
+        msg = (
+            f"uncertainty_m must give each of the {n} tubes a finite distance >= 0 in metres "
+            f"(catalogue order), got {u.size} values"
+            + ("" if u.shape != (n,) else f" with {int((~(np.isfinite(u) & (u >= 0))).sum())} bad")
+            + "."
+        )
+        raise InputError(msg)
+    return u
 
 
 def plan_trip(
     tid: Any, k: int, site: Site, spec: HelicopterSpec
 ) -> tuple[Trip, LineString] | Miss | str:
-    """Plan one tube's trip: a landing spot, a path, its flights.
+    """Plan one tube's trip: a landing spot, a path, its flights (as :meth:`Site.plan_trips`).
 
     Returns the trip and its path in the frame; or why not: a miss, or (a string) the words
     of a request too large to plan.
     """
-    tube_ll = (float(site.tubes_ll[k, 0]), float(site.tubes_ll[k, 1]))
-    spot = landing_spot(tube_ll, k, site.pad_xy, site.field, site.tubes, site.frame, spec)
-    if spot is None:
-        return Miss(tid, math.nan, "no landing spot clear of other tubes and hazards")
-    spot_ll, spot_xy = spot
-    path = site.field.shortest_path(site.pad_xy, spot_xy)
-    if path is None:
-        return Miss(tid, math.nan, "no flight path around the no-fly zones")
-    if max(math.hypot(x, y) for x, y in path) > site.window_m:
-        return Miss(
-            tid, math.nan, f"no flight path within {site.window_m / 1000:.0f} km of the plan"
-        )
-    path_ll = site.frame.ll(np.asarray(path))
-    path_ll[0], path_ll[-1] = site.pad_ll, spot_ll
-    path_m = line_m(path_ll)
-    flights_min = path_m / spec.range_m - 1e-12  # flights each way, at the least
-    if flights_min > spec.max_relays + 1 and spec.max_relays <= site.relay_cap:
-        return Miss(tid, path_m / (spec.max_relays + 1), f"path {path_m:.0f} m long")
-    if flights_min > site.relay_cap + 1:
-        return (
-            f"tube {tid!r}: its path is {path_m:.1f} m long, {flights_min:.3g} flights each way "
-            f"with range_m={spec.range_m:g}"
-        )
-    relays = site.relays
-    pieces = fit_flights(path, path_m, site.pad_ll, spot_ll, site.tubes, site.frame, spec, relays)
-    if pieces is None:
-        why = (
-            f"relays cannot land {spec.tube_clearance_m:g} m clear of the tubes along its "
-            f"{path_m:.0f} m path with at most {relays} relays"
-        )
-        return Miss(tid, math.nan, why)
-    return Trip(tid, tube_ll, spot_ll, path_m, len(pieces), pieces), LineString(path)
+    return site._plan(np.asarray([k], dtype=np.intp), [tid], spec)[0]

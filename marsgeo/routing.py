@@ -1,12 +1,15 @@
 """Helicopter pickup planning for the Three Forks depot.
 
 The model (sources in :class:`HelicopterSpec`): a Sample Retrieval Lander carries Sample
-Recovery Helicopters. For each tube a helicopter takes off from its pad near the lander, flies
-to a landing spot beside the tube, drives onto the tube, grips it, flies back to the pad and
-drives to the lander to hand the tube over. One tube per trip. A flight is limited in range;
-a helicopter flies at most ``flights_per_sol`` flights a sol (solar recharge). Flights avoid
-no-fly zones and hazardous terrain; where a tube is beyond one flight's range, the trip lands
-at relay spots on the way.
+Recovery Helicopters, which wait beside it. For each tube a helicopter drives onto its pad,
+takes off, flies to a landing spot beside the tube, drives onto the tube, grips it, drives
+back to the landing spot, flies back to the pad and drives to the lander to hand the tube
+over: one continuous path, every movement a leg with its duration. One tube per trip. A
+flight is limited in range and flown inside a window of local mean solar time; a helicopter
+flies at most ``flights_per_sol`` flights a sol (and, with the energy model, no more than
+its battery allows); the pad and the lander's transfer arm serve one helicopter at a time.
+Flights avoid no-fly zones and hazardous terrain; where a tube is beyond one flight's range,
+the trip lands at relay spots on the way.
 
 Nothing published fixes the lander's position: :func:`plan_pickup` takes it as an input, and
 :data:`ASSUMED_LANDER` is an ASSUMPTION, labelled as one wherever it is used.
@@ -42,12 +45,13 @@ from marsgeo import _optimise
 from marsgeo._paths import (
     Miss,
     Site,
+    close_pairs,
     far_tubes,
     hazard_zones,
-    plan_trip,
+    line_m,
     zones_from,
 )
-from marsgeo._schedule import Trip, check_plan, order_trips, schedule, spots_frame
+from marsgeo._schedule import Timing, Trip, check_plan, order_trips, schedule, spots_frame
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import (
     lon_to_180,
@@ -64,6 +68,7 @@ from marsgeo.errors import (
     UnreachableError,
     raise_collected,
 )
+from marsgeo.sols import SOL_S, format_lmst, parse_lmst
 
 __all__ = [
     "ASSUMED_LANDER",
@@ -227,6 +232,10 @@ class HelicopterSpec:
     pickup_s: float = 600.0
     handover_s: float = 600.0
     max_relays: int = 3
+    flight_window_lmst: tuple[str, str] | None = ("10:00:00", "14:00:00")
+    battery_wh: float | None = None
+    flight_wh: float | None = None
+    recharge_wh_per_sol: float | None = None
 
     #: Where each default comes from: "published" or "ASSUMPTION", with the words.
     SOURCES: ClassVar[dict[str, str]] = {
@@ -243,12 +252,32 @@ class HelicopterSpec:
         "pickup_s": "ASSUMPTION: 600 s to grip a tube",
         "handover_s": "ASSUMPTION: 600 s to hand a tube over",
         "max_relays": "planner setting: up to 3 relay landings each way",
+        "flight_window_lmst": "ASSUMPTION: flights from 10:00 to 14:00 local mean solar time "
+        "(late morning to early afternoon, as Ingenuity flew)",
+        "battery_wh": "not modelled by default (flights_per_sol alone limits flying)",
+        "flight_wh": "not modelled by default",
+        "recharge_wh_per_sol": "not modelled by default",
     }
+    _OPTIONAL: ClassVar[frozenset[str]] = frozenset(
+        {"battery_wh", "flight_wh", "recharge_wh_per_sol"}
+    )
 
     def __post_init__(self) -> None:
         problems = []
         for f in fields(self):
             v = getattr(self, f.name)
+            if f.name == "flight_window_lmst":
+                problems.extend(self._check_window(v))
+                continue
+            if f.name in self._OPTIONAL:
+                if v is None:
+                    continue
+                value = _finite(v)
+                if value is None or value <= 0:
+                    problems.append(f"{f.name}={v!r} must be None or a finite number > 0")
+                else:
+                    object.__setattr__(self, f.name, value)
+                continue
             if f.name in _COUNTS:
                 low = _COUNTS[f.name]
                 if (
@@ -276,13 +305,97 @@ class HelicopterSpec:
                 f"tube_capacity={self.tube_capacity} is not supported: the helicopters carry "
                 "one tube at a time (pass 1)"
             )
+        energy = [self.battery_wh, self.flight_wh, self.recharge_wh_per_sol]
+        if not problems and any(e is not None for e in energy):
+            if any(e is None for e in energy):
+                problems.append(
+                    "battery_wh, flight_wh and recharge_wh_per_sol model energy together: give "
+                    "all three, or none"
+                )
+            elif self.flight_wh > self.battery_wh:  # type: ignore[operator]
+                problems.append(
+                    f"flight_wh={self.flight_wh:g} is more than battery_wh={self.battery_wh:g}: "
+                    "no flight could take off; check the units (watt-hours)"
+                )
         if problems:
             msg = "HelicopterSpec: " + "; ".join(problems) + "."
             raise InputError(msg)
 
+    def _check_window(self, v: Any) -> list[str]:
+        """Check ``flight_window_lmst`` and store it as two 'HH:MM:SS' strings."""
+        if v is None:
+            return []
+        fix = "pass two local mean solar times, e.g. ('10:00', '14:00'), or None"
+        if isinstance(v, (str, bytes)) or not isinstance(v, (tuple, list)) or len(v) != 2:
+            return [f"flight_window_lmst={v!r} is not a (start, end) pair; {fix}"]
+        try:
+            hours = [parse_lmst(x) for x in v]
+        except InputError as exc:
+            return [f"flight_window_lmst={v!r}: {str(exc).rstrip('.')}"]
+        if not hours[0] < hours[1]:
+            return [
+                f"flight_window_lmst={v!r} ends before it starts; {fix} (windows across "
+                "midnight are not supported)"
+            ]
+        object.__setattr__(self, "flight_window_lmst", tuple(format_lmst(h) for h in hours))
+        return []
+
+    @property
+    def window_s(self) -> tuple[float, float] | None:
+        """The flight window in seconds after local midnight of a sol, or None."""
+        if self.flight_window_lmst is None:
+            return None
+        a, b = (parse_lmst(x) / 24.0 * SOL_S for x in self.flight_window_lmst)
+        return a, b
+
+    def flights_by_end_of_sol(self, sol: int) -> int:
+        """Most flights one helicopter can have flown by the end of a sol (sol 1 = the first).
+
+        ``flights_per_sol`` a sol; with the energy model (``battery_wh``, ``flight_wh``,
+        ``recharge_wh_per_sol``) also no more than its charge allows: it starts full, each
+        flight uses ``flight_wh`` and each sol recharges ``recharge_wh_per_sol`` (up to
+        ``battery_wh``). So "one flight every 2-3 sols" is ``recharge_wh_per_sol = flight_wh
+        / 2.5``.
+
+        Examples
+        --------
+        >>> spec = HelicopterSpec(battery_wh=40, flight_wh=30, recharge_wh_per_sol=12)
+        >>> [spec.flights_by_end_of_sol(s) for s in range(1, 8)]
+        [1, 1, 2, 2, 2, 3, 3]
+        """
+        if self.battery_wh is None:
+            return int(sol) * self.flights_per_sol
+        return _energy_flights(
+            float(self.battery_wh),
+            float(self.flight_wh),  # type: ignore[arg-type]
+            float(self.recharge_wh_per_sol),  # type: ignore[arg-type]
+            self.flights_per_sol,
+            int(sol),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """Return the values, for reports."""
         return asdict(self)
+
+
+# per energy model: the flights flown by the end of each sol so far, and the charge left then
+_ENERGY: dict[tuple[float, float, float, int], tuple[list[int], list[float]]] = {}
+
+
+def _energy_flights(battery: float, flight: float, recharge: float, per_sol: int, sol: int) -> int:
+    """Flights flown by the end of ``sol`` when flying whenever the charge allows.
+
+    Flying as soon as the charge allows flies the most: charge beyond the battery is lost.
+    """
+    if sol <= 0:
+        return 0
+    counts, charges = _ENERGY.setdefault((battery, flight, recharge, per_sol), ([0], [battery]))
+    while len(counts) <= sol:
+        charge = charges[-1]
+        n = min(per_sol, math.floor(charge / flight + 1e-9))
+        counts.append(counts[-1] + n)
+        charges.append(min(battery, charge - n * flight + recharge))
+    return counts[sol]
 
 
 @dataclass(frozen=True)
@@ -292,16 +405,20 @@ class PickupPlan:
     Attributes
     ----------
     legs
-        GeoDataFrame, one row per leg, index ``leg_id``. Columns ``helicopter`` (1..H),
+        GeoDataFrame, one row per leg, index ``leg_id``, each helicopter's legs in order and
+        continuous (each starts where the one before ended). Columns ``helicopter`` (1..H),
         ``trip`` (per helicopter), ``sol`` (1 = the first sol of operations), ``tube_id``,
-        ``kind`` ("flight_out", "drive_to_tube", "pickup", "flight_back", "drive_to_lander",
-        "handover"), ``flight`` (the helicopter's flight number, for flights), ``distance_m``,
-        ``duration_s``; LineString (moves) or Point (pickup, handover) geometry.
+        ``kind`` (a trip is "drive_to_pad", "flight_out" (one per flight), "drive_to_tube",
+        "pickup", "drive_to_spot", "flight_back", "drive_to_lander", "handover"), ``flight``
+        (the helicopter's flight number, for flights), ``distance_m``, ``duration_s``,
+        ``start_s`` and ``end_s`` (seconds after local midnight of sol 1), ``lmst`` (local
+        mean solar time of the start), ``utc`` (the start in UTC, only when ``start_sol`` was
+        given); LineString (moves) or Point (pickup, handover) geometry.
     trips
         DataFrame indexed by ``tube_id``: ``helicopter``, ``trip``, ``first_sol``,
-        ``last_sol``, ``flights``, ``relays`` (relay landings each way), ``path_m`` (pad to
-        landing spot), ``flight_m`` (both ways), ``needed_range_m`` (longest flight),
-        ``priority``, ``p_delivered``.
+        ``last_sol``, ``start_s``, ``end_s``, ``flights``, ``relays`` (relay landings each
+        way), ``path_m`` (pad to landing spot), ``flight_m`` (both ways), ``drive_m``,
+        ``needed_range_m`` (longest flight), ``priority``, ``p_delivered``.
     spots
         GeoDataFrame of the lander, the pad, the tube landing spots and relay spots, with a
         ``kind`` and ``note`` (the lander's position note says when it is an assumption).
@@ -314,7 +431,10 @@ class PickupPlan:
     busiest_flight_m, busiest_flight_lower_bound_m
         Flight distance of the busiest helicopter, and a bound no plan can beat.
     is_optimal
-        True when both objectives are proven optimal (the second within ``tolerance_m``).
+        True when both objectives are proven optimal: the fewest sols, and the busiest
+        helicopter's flight distance within ``tolerance_m`` of a proven bound. Proven for the
+        model: paths are shortest around the zones grown by ``obstacle_clearance_m``, and
+        the sols are those of the schedule as flown (with its time window and shared pad).
     method
         How the assignment was found.
     helicopters
@@ -329,6 +449,10 @@ class PickupPlan:
         (``needed_range_m``, NaN when range is not the reason) and ``why``.
     assumptions
         The assumptions this plan rests on, in words.
+    tolerance_m
+        The tolerance of the proof of the second objective [m].
+    timed_out
+        True when the optimiser's time limit ended the search (the plan is the best found).
     """
 
     legs: gpd.GeoDataFrame
@@ -347,6 +471,8 @@ class PickupPlan:
     max_value: float
     unreachable: pd.DataFrame = field(default_factory=pd.DataFrame)
     assumptions: tuple[str, ...] = ()
+    tolerance_m: float = 1.0
+    timed_out: bool = False
 
     def __post_init__(self) -> None:
         kinds: dict[str, tuple[type, ...]] = {
@@ -357,6 +483,7 @@ class PickupPlan:
             "spec": (HelicopterSpec,),
             "method": (str,),
             "is_optimal": (bool, np.bool_),
+            "timed_out": (bool, np.bool_),
         }
         names = {bool: "True or False", np.bool_: ""}
         problems = []
@@ -380,14 +507,17 @@ class PickupPlan:
 
     def summary(self) -> str:
         """Describe the plan in a few lines for people."""
-        proof = (
-            "proven optimal"
-            if self.is_optimal
-            else (
-                f"not proven optimal (lower bound {self.lower_bound_sols} sols, busiest "
-                f"helicopter >= {float(self.busiest_flight_lower_bound_m):.1f} m)"
+        if self.is_optimal:
+            proof = f"proven optimal (busiest within {float(self.tolerance_m):g} m)"
+        else:
+            gap = float(self.busiest_flight_m) - float(self.busiest_flight_lower_bound_m)
+            proof = (
+                f"not proven optimal: at least {self.lower_bound_sols} sols (gap "
+                f"{self.makespan_sols - self.lower_bound_sols}), busiest helicopter at least "
+                f"{float(self.busiest_flight_lower_bound_m):.1f} m (gap {gap:.1f} m)"
             )
-        )
+            if self.timed_out:
+                proof += "; the best found before the time limit"
         lines = [
             f"{len(self.trips)} tubes, {self.helicopters} helicopter(s): {self.makespan_sols} "
             f"sols, {float(self.total_flight_m):.1f} m of flight in all, busiest helicopter "
@@ -461,6 +591,10 @@ def _check_options(
     on_unreachable: Any,
     tolerance_m: Any,
     lander: Any,
+    *,
+    time_limit_s: Any,
+    nights_at_lander: Any,
+    start_sol: Any,
 ) -> tuple[HelicopterSpec, tuple[float, float]]:
     """Check the options and the lander together: every problem is reported at once."""
     problems = []
@@ -487,6 +621,28 @@ def _check_options(
     tol = _finite(tolerance_m)
     if tol is None or tol < 0:
         problems.append(f"tolerance_m={tolerance_m!r} must be a finite distance >= 0 in metres")
+    limit = _finite(time_limit_s)
+    if limit is None or limit <= 0:
+        problems.append(f"time_limit_s={time_limit_s!r} must be a finite number of seconds > 0")
+    if not isinstance(nights_at_lander, (bool, np.bool_)):
+        problems.append(f"nights_at_lander={nights_at_lander!r} must be True or False")
+    elif nights_at_lander and isinstance(spec, HelicopterSpec) and spec.battery_wh is not None:
+        problems.append(
+            "nights_at_lander=True needs a fixed number of flights a sol: pass a HelicopterSpec "
+            "without the energy model (battery_wh=None), or nights_at_lander=False"
+        )
+    if start_sol is not None:
+        from marsgeo.sols import SOL_MAX, SOL_MIN
+
+        if (
+            isinstance(start_sol, (bool, np.bool_))
+            or not isinstance(start_sol, numbers.Integral)
+            or not SOL_MIN <= int(start_sol) <= SOL_MAX
+        ):
+            problems.append(
+                f"start_sol={start_sol!r} must be a whole Mars 2020 sol in {SOL_MIN}..{SOL_MAX} "
+                "(e.g. 1500), or None"
+            )
     try:
         lander_ll = _lander_lonlat(lander)
     except InputError as exc:
@@ -513,6 +669,9 @@ def plan_pickup(
     p_fail_flight: float = 0.0,
     on_unreachable: str = "raise",
     tolerance_m: float = 1.0,
+    time_limit_s: float = 5.0,
+    nights_at_lander: bool = False,
+    start_sol: int | None = None,
 ) -> PickupPlan:
     """Plan the retrieval of the tubes by helicopter: which, who, which sol, which way.
 
@@ -554,14 +713,28 @@ def plan_pickup(
     tolerance_m
         Distance within which the busiest helicopter's flight distance counts as proven
         optimal when it meets its lower bound; finite, >= 0.
+    time_limit_s
+        Time the optimiser may search for a proof [s], finite and > 0; then the best plan
+        found is returned with its proven bounds (``is_optimal`` False, ``timed_out`` True).
+    nights_at_lander
+        False (default): a trip may span sols when the sol's flights or its flight window are
+        used up, and the helicopter then spends the night where it landed (beside a tube or
+        at a relay). True: every trip is flown within one sol, so every night is spent at
+        the lander; a trip needing more flights than ``flights_per_sol`` is then refused.
+    start_sol
+        Mars 2020 mission sol of the first sol of operations: the legs then get their UTC
+        times (``utc``), via :mod:`marsgeo.sols`. None (default): sols are counted from 1.
 
     Returns
     -------
     PickupPlan
-        Checked before it is returned: every landing spot is ``tube_standoff_m`` from its
-        tube, every landing spot, relay and the pad at least ``tube_clearance_m`` from the
-        other tubes, the pad ``lander_standoff_m`` from the lander (geodesic on the Mars
-        sphere), every flight within ``range_m`` and clear of the zones.
+        Checked before it is returned: every landing spot is ``tube_standoff_m`` plus the
+        tube's ``position_uncertainty_m`` (a catalogue column; 0 without it) from its tube,
+        every landing spot, relay and the pad at least ``tube_clearance_m`` plus their
+        uncertainty from the other tubes, the pad ``lander_standoff_m`` from the lander
+        (geodesic on the Mars sphere), every flight within ``range_m`` and
+        ``obstacle_clearance_m`` clear of the zones, no drive through a zone, and each
+        helicopter's legs continuous.
 
     Raises
     ------
@@ -585,7 +758,15 @@ def plan_pickup(
     (5, True)
     """
     spec, lander_ll = _check_options(
-        spec, helicopters, p_fail_flight, on_unreachable, tolerance_m, lander
+        spec,
+        helicopters,
+        p_fail_flight,
+        on_unreachable,
+        tolerance_m,
+        lander,
+        time_limit_s=time_limit_s,
+        nights_at_lander=nights_at_lander,
+        start_sol=start_sol,
     )
     checked = check_points(tubes, name="tubes")
     ids = list(checked.index)
@@ -593,11 +774,20 @@ def plan_pickup(
     tubes_ll = np.column_stack([lon_to_180(lon), lat]).astype(float)
     values = _priorities(checked, ids, priorities)
     zones = zones_from(no_fly, name="no_fly") + hazard_zones(hazard, tubes=checked)
+    uncertainty = Site.uncertainty_from(checked)
     far, misses = far_tubes(
         ids, tubes_ll, lander_ll, spec, radius_m=MAX_PLAN_RADIUS_M, relay_cap=MAX_RELAYS
     )
     site = Site(
-        tubes_ll, ~far, lander_ll, zones, spec, radius_m=MAX_PLAN_RADIUS_M, relay_cap=MAX_RELAYS
+        tubes_ll,
+        ~far,
+        lander_ll,
+        zones,
+        spec,
+        radius_m=MAX_PLAN_RADIUS_M,
+        relay_cap=MAX_RELAYS,
+        ids=ids,
+        uncertainty_m=uncertainty,
     )
     inside = _inside(ids, site, on_unreachable)
     site.place_pad(spec)
@@ -606,10 +796,8 @@ def plan_pickup(
     trips: list[Trip] = []
     paths: list[LineString] = []
     too_large: list[str] = []
-    for k in np.flatnonzero(~far):
-        if ids[k] in inside:
-            continue
-        done = plan_trip(ids[k], int(k), site, spec)
+    to_plan = [int(k) for k in np.flatnonzero(~far) if ids[k] not in inside]
+    for done in site.plan_trips(to_plan, spec):
         if isinstance(done, Miss):
             misses.append(done)
         elif isinstance(done, str):
@@ -629,32 +817,87 @@ def plan_pickup(
 
     flights = [2 * t.flights_each_way for t in trips]
     dists = [2 * t.path_m for t in trips]
-    a = _optimise.assign(flights, dists, helicopters, spec.flights_per_sol, tolerance_m=tolerance_m)
+    _check_windows(trips, spec, nights_at_lander=bool(nights_at_lander))
+    a = _optimise.assign(
+        flights,
+        dists,
+        helicopters,
+        spec.flights_per_sol,
+        tolerance_m=tolerance_m,
+        time_limit_s=float(time_limit_s),
+        capacity=spec.flights_by_end_of_sol if spec.battery_wh is not None else None,
+        whole_trips_per_sol=bool(nights_at_lander),
+    )
     q = 1.0 - float(p_fail_flight)
-    orders = [order_trips(list(g), trips, flights, values, q) for g in a.groups]
+    if nights_at_lander:
+        # whole trips packed into sols: keep the packing, order the trips of each sol
+        orders = [
+            [i for day in days for i in order_trips(list(day), trips, flights, values, q)]
+            for days in a.sol_plan
+        ]
+    else:
+        orders = [order_trips(list(g), trips, flights, values, q) for g in a.groups]
+    timing = Timing(
+        capacity=spec.flights_by_end_of_sol,
+        per_sol=spec.flights_per_sol,
+        window_s=spec.window_s,
+        nights_at_lander=bool(nights_at_lander),
+        start_sol=None if start_sol is None else int(start_sol),
+    )
     legs, trip_rows, exp_value = schedule(
-        orders, trips, flights, values, q, spec, site.pad_ll, lander_ll
+        orders, trips, flights, values, q, spec, (site.pad_ll, lander_ll), timing
     )
     note = _assumed_lander_note() if _is_assumed(lander_ll) else "given"
     spots = spots_frame(trips, site.pad_ll, lander_ll, note)
     check_plan(
-        spots, legs, paths, site.framed, ids, tubes_ll, site.tubes, lander_ll, site.frame, spec
+        spots,
+        legs,
+        paths,
+        site.framed,
+        ids,
+        tubes_ll,
+        site.tubes,
+        lander_ll,
+        site.frame,
+        spec,
+        uncertainty_m=uncertainty,
     )
+    flown_sols = int(legs["sol"].max()) if len(legs) else 0
+    lower = a.sols_lower_bound
     notes = [
         f"lander: {_assumed_lander_note()}"
         if _is_assumed(lander_ll)
         else f"lander at {lander_ll[0]:.6f} E, {lander_ll[1]:.6f} N (given)",
-        "helicopter figures: "
-        + "; ".join(
-            f"{k}={getattr(spec, k)} ({v})"
-            for k, v in HelicopterSpec.SOURCES.items()
-            if v.startswith("ASSUMPTION") and k in {f.name for f in fields(spec)}
-        ),
+        "helicopter figures: " + _figures_note(spec),
     ]
+    if spec.battery_wh is not None:
+        notes.append(
+            f"energy: ASSUMPTION battery_wh={spec.battery_wh:g}, flight_wh={spec.flight_wh:g}, "
+            f"recharge_wh_per_sol={spec.recharge_wh_per_sol:g}"
+        )
     if len(a.groups) < helicopters:
         notes.append(
             f"helicopters: {helicopters} given; one tube per trip, so at most {len(a.groups)} "
             "can fly"
+        )
+    away = trip_rows["first_sol"] != trip_rows["last_sol"]
+    if away.any():
+        notes.append(
+            f"nights away from the lander: {int(away.sum())} trips span sols, the helicopter "
+            "waiting where it landed (nights_at_lander=True keeps every night at the lander)"
+        )
+    if flown_sols > a.sols:
+        notes.append(
+            f"schedule: the flight window and the shared pad and arm stretch the "
+            f"{a.sols} sols of the assignment to {flown_sols}"
+        )
+    close = close_pairs(tubes_ll, uncertainty)
+    if close:
+        shown = ", ".join(f"{ids[i]!r} and {ids[j]!r} ({d:.2f} m)" for i, j, d in close[:5])
+        notes.append(
+            f"tubes closer than their position uncertainties allow to tell apart: {shown}"
+            + (f" and {len(close) - 5} more pairs" if len(close) > 5 else "")
+            + "; a landing spot keeps clear of both, but check the catalogue"
         )
     if hazard is not None and _hazard_is_synthetic(hazard):
         notes.append("hazards from SYNTHETIC terrain: not a measurement")
@@ -666,13 +909,15 @@ def plan_pickup(
         legs=legs,
         trips=trip_rows,
         spots=spots,
-        makespan_sols=a.sols,
+        makespan_sols=flown_sols,
         # when the packing search proved fewer sols impossible, that is the bound
-        lower_bound_sols=a.sols if a.sols_proven else a.sols_lower_bound,
+        lower_bound_sols=lower,
         total_flight_m=float(sum(dists)),
         busiest_flight_m=a.busiest_m,
         busiest_flight_lower_bound_m=a.busiest_lower_bound_m,
-        is_optimal=a.sols_proven and a.busiest_proven,
+        # the schedule as flown can only take longer than the assignment: proven when it
+        # still meets the bound
+        is_optimal=bool(a.sols_proven and a.busiest_proven and flown_sols == lower),
         method=a.method,
         helicopters=len(a.groups),
         spec=spec,
@@ -680,7 +925,58 @@ def plan_pickup(
         max_value=float(sum(values[t.tube_id] for t in trips)),
         unreachable=unreach,
         assumptions=tuple(notes),
+        tolerance_m=float(tolerance_m),
+        timed_out=bool(a.timed_out),
     )
+
+
+def _figures_note(spec: HelicopterSpec) -> str:
+    """Name the figures a plan assumes: defaults with their source, the others as given."""
+    default = HelicopterSpec()
+    parts = []
+    for k, source in HelicopterSpec.SOURCES.items():
+        value = getattr(spec, k)
+        if value != getattr(default, k):
+            parts.append(f"{k}={value} (given)")
+        elif source.startswith("ASSUMPTION"):
+            parts.append(f"{k}={value} ({source})")
+    return "; ".join(parts)
+
+
+def _check_windows(trips: list[Trip], spec: HelicopterSpec, *, nights_at_lander: bool) -> None:
+    """Refuse flights (or, with nights at the lander, trips) longer than the flight window."""
+    window = spec.window_s
+    if window is None or not trips:
+        return
+    length = window[1] - window[0]
+    fly = [
+        [
+            line_m(np.asarray(p.coords)) / spec.cruise_speed_m_s + spec.takeoff_landing_s
+            for p in t.pieces
+        ]
+        for t in trips
+    ]
+    if nights_at_lander:
+        need = [
+            2 * sum(f)
+            + spec.pickup_s
+            + 2 * line_m(np.array([t.spot, t.tube])) / spec.drive_speed_m_s
+            for f, t in zip(fly, trips, strict=True)
+        ]
+        what = "trip, take-off to landing,"
+    else:
+        need = [max(f) for f in fly]
+        what = "flight"
+    worst = int(np.argmax(need))
+    if need[worst] > length:
+        msg = (
+            f"a {what} for tube {trips[worst].tube_id!r} takes {need[worst]:.0f} s, longer "
+            f"than the flight window {spec.flight_window_lmst} ({length:.0f} s); widen "
+            "HelicopterSpec(flight_window_lmst=...) or pass flight_window_lmst=None"
+            + (", or nights_at_lander=False" if nights_at_lander else "")
+            + "."
+        )
+        raise PlanningError(msg)
 
 
 def _is_assumed(lander_ll: tuple[float, float]) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,36 @@ def test_every_example_is_run_by_a_test() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     for script in sorted(EXAMPLES.glob("*.py")):
         assert f'"{script.name}"' in source, f"{script.name} has no test"
+
+
+def test_compare_strategies_example(tmp_path: Path) -> None:
+    done = run_example("compare_strategies.py", tmp_path)
+    assert done.returncode == 0, done.stderr
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    # the docs show the table as the example prints it
+    docs = (EXAMPLES.parent / "docs" / "routing.md").read_text(encoding="utf-8")
+    assert "\n".join(table) in docs
+    rows = pd.read_csv(tmp_path / "strategies.csv")
+    near = rows[rows["lander"].str.startswith("near")]
+    far = rows[rows["lander"].str.startswith("far")]
+    # near the depot: one round trip per tube, 2 flights each; 2 flights a sol per helicopter
+    assert (near["flights"].astype(int) == 2 * 10).all()
+    assert near["sols"].astype(int).tolist() == [10, 10, 5, 5]  # ceil(20 / (h x 2))
+    # 1.2 km away with a 700 m range: no flight reaches without a relay; with one relay each way
+    # four flights a trip
+    assert (far.loc[far["max relays"] == 0, "sols"] == "unreachable").all()
+    relayed = far[far["max relays"] == 3]
+    assert (relayed["flights"].astype(int) == 4 * 10).all()
+    assert (relayed["relay landings"].astype(int) == 2 * 10).all()
+    expected_sols = [
+        math.ceil(40 / (h * f))
+        for h, f in zip(relayed["helicopters"], relayed["flights a sol"], strict=True)
+    ]
+    assert relayed["sols"].astype(int).tolist() == expected_sols
+    # the chance that every flight succeeds, 0.98 per flight
+    for frame, n in ((near, 20), (relayed, 40)):
+        assert np.allclose(frame["P(all 10)"].astype(float), round(0.98**n, 3))
+    home = relayed[relayed["nights"] == "at the lander"]
+    assert len(home) == 2 and (home["trips with a night away"].astype(int) == 0).all()
+    away = relayed[(relayed["nights"] != "at the lander")]
+    assert (away["trips with a night away"].astype(int) == 10).all()  # 2 flights a sol, 4 a trip
