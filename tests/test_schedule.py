@@ -243,3 +243,12 @@ def test_the_plan_names_figures_as_given_or_assumed(depot: gpd.GeoDataFrame) -> 
     assert "flights_per_sol=3 (given)" in figures
     assert "one round trip" not in figures  # the default's source is not claimed for 3
     assert "tube_standoff_m=3.0 (ASSUMPTION" in figures
+
+
+def test_helicopters_may_be_any_whole_number_type(depot: gpd.GeoDataFrame) -> None:
+    plain = plan_pickup(depot, lander=ASSUMED_LANDER, helicopters=2)
+    for count in (np.int64(2), np.uint8(2), np.int32(2)):
+        plan = plan_pickup(depot, lander=ASSUMED_LANDER, helicopters=count)
+        assert plan.helicopters == 2 and plan.makespan_sols == plain.makespan_sols
+    with pytest.raises(InputError, match="helicopters=True"):
+        plan_pickup(depot, lander=ASSUMED_LANDER, helicopters=True)
