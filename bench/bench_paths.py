@@ -29,9 +29,9 @@ import pyproj
 import shapely
 
 import marsgeo as mg
-from marsgeo import _paths
 from marsgeo.crs import MARS_GEOGRAPHIC, local_crs
 from marsgeo.routing import ASSUMED_LANDER, MAX_PLAN_RADIUS_M, MAX_RELAYS, HelicopterSpec
+from marsgeo.routing import site as _paths
 
 FRAME = local_crs(*ASSUMED_LANDER)
 TO_LL = pyproj.Transformer.from_crs(FRAME, MARS_GEOGRAPHIC, always_xy=True)
@@ -97,6 +97,10 @@ def head_paths() -> types.ModuleType | None:
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["marsgeo_head_paths"] = module
+    # the baseline took its Trip record from a module that is now part of marsgeo.routing
+    shim = types.ModuleType("marsgeo._schedule")
+    shim.Trip = _paths.Trip  # type: ignore[attr-defined]
+    sys.modules.setdefault("marsgeo._schedule", shim)
     exec(compile(src, f"{BASELINE}:marsgeo/_paths.py", "exec"), module.__dict__)
     return module
 
@@ -115,8 +119,6 @@ def batch(tubes: gpd.GeoDataFrame, zones: list[shapely.Geometry], spec: Helicopt
         lander,
         named,
         spec,
-        radius_m=MAX_PLAN_RADIUS_M,
-        relay_cap=MAX_RELAYS,
         ids=list(tubes.index),
     )
     site.place_pad(spec)

@@ -16,8 +16,8 @@ import time
 import numpy as np
 
 import marsgeo as mg
-from marsgeo import _optimise
 from marsgeo.routing import ASSUMED_LANDER
+from marsgeo.routing import optimise as _optimise
 
 BRUTE_LIMIT = 12  # 2^12 assignments for two helicopters
 

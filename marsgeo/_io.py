@@ -28,7 +28,7 @@ import pyogrio.errors
 import pyproj
 
 from marsgeo._validate import check_shapes
-from marsgeo.crs import _as_crs, _body_of, require_mars_crs
+from marsgeo.crs import as_crs, body_of, require_mars_crs
 from marsgeo.errors import CRSError, DataFileError, InputError, MarsGeoError
 
 PathLike = str | os.PathLike[str]
@@ -523,9 +523,9 @@ def read_vector_raw(path: PathLike, *, crs: Any = None, layer: str | int | None 
             f"{_RELABEL}; otherwise pass the Mars CRS it is in with crs= (command line: --crs)."
         )
         raise CRSError(msg)
-    file_crs = _as_crs(gdf.crs)
+    file_crs = as_crs(gdf.crs)
     assert file_crs is not None
-    if _body_of(file_crs) != "Mars":
+    if body_of(file_crs) != "Mars":
         msg = (
             f"path={shown} is labelled {file_crs.to_string()} ({file_crs.name}), not a "
             "Mars CRS. If it holds Mars longitude/latitude (GeoJSON is often tagged CRS84 "
@@ -586,7 +586,7 @@ def recover_authority(crs: Any, *, path: Any = "file") -> Any:
     """
     from pyproj import CRS
 
-    resolved = _as_crs(crs)
+    resolved = as_crs(crs)
     assert resolved is not None
     if resolved.to_authority() is not None:
         return resolved

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyproj
 import rasterio.errors
 from rasterio.io import MemoryFile
@@ -159,27 +160,7 @@ def render_png(
         src, target, resampling="nearest" if is_mask else "bilinear", max_pixels=bound
     )
     values = on_grid.data.astype(float)
-    valid = np.isfinite(values)
-    rgba = np.zeros((4, *values.shape), dtype=np.uint8)
-    alpha = round(255 * opacity)
-    if is_mask:
-        on = valid & (values >= 0.5)
-        rgb = color or (220, 40, 40)
-        for k in range(3):
-            rgba[k][on] = rgb[k]
-        rgba[3][on] = alpha
-    else:
-        if valid.any():
-            lo = float(np.percentile(values[valid], 2)) if lo_set is None else lo_set
-            hi = float(np.percentile(values[valid], 98)) if hi_set is None else hi_set
-        else:
-            lo, hi = 0.0, 1.0
-        span = hi - lo if hi > lo else 1.0
-        gray = np.clip((np.nan_to_num(values, nan=lo) - lo) / span, 0, 1)
-        level = np.round(gray * 255).astype(np.uint8)
-        for k in range(3):
-            rgba[k] = level
-        rgba[3][valid] = alpha
+    rgba = _rgba(values, is_mask=is_mask, color=color, opacity=opacity, vrange=(lo_set, hi_set))
     hgt, wid = values.shape
     with MemoryFile() as mem, warnings.catch_warnings():
         # the PNG is plain pixels on purpose: its placement travels as `bounds`
@@ -201,3 +182,37 @@ def render_png(
         width=wid,
         height=hgt,
     )
+
+
+def _rgba(
+    values: npt.NDArray[np.float64],
+    *,
+    is_mask: bool,
+    color: tuple[int, int, int] | None,
+    opacity: float,
+    vrange: tuple[float | None, float | None],
+) -> npt.NDArray[np.uint8]:
+    """Colour the values: a mask in one colour, others in grey between the range's ends."""
+    valid = np.isfinite(values)
+    rgba = np.zeros((4, *values.shape), dtype=np.uint8)
+    alpha = round(255 * opacity)
+    if is_mask:
+        on = valid & (values >= 0.5)
+        rgb = color or (220, 40, 40)
+        for k in range(3):
+            rgba[k][on] = rgb[k]
+        rgba[3][on] = alpha
+        return rgba
+    lo_set, hi_set = vrange
+    if valid.any():
+        lo = float(np.percentile(values[valid], 2)) if lo_set is None else lo_set
+        hi = float(np.percentile(values[valid], 98)) if hi_set is None else hi_set
+    else:
+        lo, hi = 0.0, 1.0
+    span = hi - lo if hi > lo else 1.0
+    gray = np.clip((np.nan_to_num(values, nan=lo) - lo) / span, 0, 1)
+    level = np.round(gray * 255).astype(np.uint8)
+    for k in range(3):
+        rgba[k] = level
+    rgba[3][valid] = alpha
+    return rgba

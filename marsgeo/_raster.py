@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -66,6 +66,9 @@ from marsgeo.errors import (
     MarsGeoError,
     TooLargeError,
 )
+
+if TYPE_CHECKING:
+    from marsgeo.typing import CRSLike, PathLike, PointFrame, RasterSource
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -743,7 +746,9 @@ def _check_open(ds: DatasetReader, name: str, crs: Any) -> None:
 
 
 @contextmanager
-def open_raster(source: Any, *, crs: Any = None) -> Iterator[DatasetReader]:
+def open_raster(
+    source: PathLike | DatasetReader, *, crs: CRSLike | None = None
+) -> Iterator[DatasetReader]:
     """Open a GeoTIFF (path or cloud-optimised GeoTIFF URL) and check that it is on Mars.
 
     The CRS is taken from ``crs=``, else from the exact CRS marsgeo writes in its tag
@@ -987,12 +992,12 @@ def read_window(
 
 
 def read_raster(
-    source: Any,
+    source: RasterSource,
     *,
     aoi: Any = None,
     margin_m: float = 0.0,
     band: int = 1,
-    crs: Any = None,
+    crs: CRSLike | None = None,
     progress: bool | None = None,
     max_pixels: int | None = None,
 ) -> Raster:
@@ -1111,12 +1116,12 @@ def _outside(
 
 
 def sample_raster(
-    source: Any,
-    points: Any,
+    source: RasterSource | Raster,
+    points: PointFrame,
     *,
     band: int = 1,
     outside: str = "raise",
-    crs: Any = None,
+    crs: CRSLike | None = None,
     progress: bool | None = None,
 ) -> pd.Series:
     """Values of a raster at points (e.g. elevation under each tube).
@@ -1206,14 +1211,14 @@ def sample_raster(
 
 def crs_frame(crs: pyproj.CRS) -> tuple[str, float, float]:
     """Name the geographic frame of a CRS: sphere, or ellipsoid plus latitude kind."""
-    from marsgeo.crs import _latitude_is_ographic
+    from marsgeo.crs import latitude_is_ographic
 
     base = crs.geodetic_crs if crs.is_projected else crs
     assert base is not None and base.ellipsoid is not None
     ell = base.ellipsoid
     if math.isclose(ell.semi_major_metre, ell.semi_minor_metre, rel_tol=1e-12):
         return ("sphere", 0.0, 0.0)
-    kind = "ographic" if _latitude_is_ographic(base) else "ocentric"
+    kind = "ographic" if latitude_is_ographic(base) else "ocentric"
     return (kind, ell.semi_major_metre, ell.semi_minor_metre)
 
 
@@ -1249,7 +1254,7 @@ def _resolution(value: Any) -> tuple[float, float] | None:
 
 def reproject_raster(
     raster: Raster,
-    dst_crs: Any,
+    dst_crs: CRSLike,
     *,
     resolution: float | tuple[float, float] | None = None,
     resampling: str = "bilinear",
@@ -1418,7 +1423,7 @@ def _check_written(tmp: Path, raster: Raster, path: Any) -> None:
             raise CRSError(msg)
 
 
-def write_raster(raster: Raster, path: Any, *, compress: str = "deflate") -> Path:
+def write_raster(raster: Raster, path: PathLike, *, compress: str = "deflate") -> Path:
     """Write a Raster to a tiled GeoTIFF, atomically (a temporary file, then a rename).
 
     The CRS (exactly, in the tag :data:`CRS_TAG` besides the GeoTIFF keys), nodata, units,

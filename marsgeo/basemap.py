@@ -7,7 +7,8 @@ Rasters
     around an area of interest. :func:`sample_raster` gives values at points (elevation under
     each tube); :func:`reproject_raster` moves a raster to ``MARS_GEOGRAPHIC`` or a local metric
     CRS; :func:`slope_deg`, :func:`hillshade`, :func:`hazard_mask` and
-    :func:`hazard_polygons` turn a DTM into terrain and hazards; :func:`render_png` draws a
+    :func:`hazard_polygons` turn a DTM into terrain and hazards (:func:`hazard_areas` in one
+    step, as the pickup planner and the web map do); :func:`render_png` draws a
     raster for a web-map overlay with exact bounds.
 
 Offline terrain
@@ -52,6 +53,7 @@ from marsgeo._terrain import (
     MARS_HIGHEST_ELEV_M,
     MARS_LOWEST_ELEV_M,
     SYNTHETIC_SEED,
+    hazard_areas,
     hazard_mask,
     hazard_polygons,
     hillshade,
@@ -73,6 +75,7 @@ __all__ = [
     "SYNTHETIC_SEED",
     "PngOverlay",
     "Raster",
+    "hazard_areas",
     "hazard_mask",
     "hazard_polygons",
     "hillshade",

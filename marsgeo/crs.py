@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,9 @@ from pyproj.crs import ProjectedCRS
 from pyproj.crs.coordinate_operation import TransverseMercatorConversion
 
 from marsgeo.errors import CoordinateError, CRSError, InputError
+
+if TYPE_CHECKING:
+    from marsgeo.typing import CRSLike, ShapeFrame
 
 __all__ = [
     "M2020_LOCAL_EQC",
@@ -98,7 +101,7 @@ _OTHER_BODIES = (
 )
 
 
-def _as_crs(obj: Any) -> CRS | None:
+def as_crs(obj: Any) -> CRS | None:
     """Return the CRS of ``obj`` (a CRS-like value, or anything with a ``.crs``), or None."""
     if obj is None:
         return None
@@ -133,7 +136,7 @@ def _as_crs(obj: Any) -> CRS | None:
         raise CRSError(msg) from None
 
 
-def _body_of(crs: CRS) -> str:
+def body_of(crs: CRS) -> str:
     """Name the body a CRS belongs to, as well as PROJ's metadata allows."""
     names = " ".join(
         n.lower()
@@ -157,7 +160,7 @@ def _body_of(crs: CRS) -> str:
     return "unknown"
 
 
-def is_mars_crs(crs: Any) -> bool:
+def is_mars_crs(crs: CRSLike) -> bool:
     """Tell whether ``crs`` is a coordinate reference system of Mars.
 
     pyproj has no "celestial body" attribute, so the decision is made from the datum and
@@ -179,13 +182,13 @@ def is_mars_crs(crs: Any) -> bool:
     (True, False, False)
     """
     try:
-        resolved = _as_crs(crs)
+        resolved = as_crs(crs)
     except CRSError:
         return False
-    return resolved is not None and _body_of(resolved) == "Mars"
+    return resolved is not None and body_of(resolved) == "Mars"
 
 
-def require_mars_crs(obj: Any, *, name: str = "crs") -> CRS:
+def require_mars_crs(obj: CRSLike, *, name: str = "crs") -> CRS:
     """Return the Mars CRS of ``obj``, or raise :class:`~marsgeo.errors.CRSError`.
 
     Parameters
@@ -209,14 +212,14 @@ def require_mars_crs(obj: Any, *, name: str = "crs") -> CRS:
     >>> require_mars_crs("IAU_2015:49900").to_string()
     'IAU_2015:49900'
     """
-    crs = _as_crs(obj)
+    crs = as_crs(obj)
     if crs is None:
         msg = (
             f"{name} has no CRS. If the coordinates are Mars planetocentric longitude/latitude, "
             "set it with .set_crs(marsgeo.crs.MARS_GEOGRAPHIC); marsgeo never assumes one."
         )
         raise CRSError(msg)
-    body = _body_of(crs)
+    body = body_of(crs)
     if body == "Mars":
         return crs
     label = crs.to_string()
@@ -353,7 +356,16 @@ def real_numbers(value: Any, *, name: str) -> FloatArray:
         items = np.asarray(value, dtype=object)
     except (TypeError, ValueError):  # e.g. ragged nested lists
         raise refuse(f"{type(value).__name__} {value!r}") from None
-    flat = items.ravel()
+    out, wrong = _item_floats(items.ravel())
+    if wrong:
+        raise refuse(_listed(wrong))
+    return out.reshape(items.shape)
+
+
+def _item_floats(flat: npt.NDArray[np.object_]) -> tuple[FloatArray, list[Any]]:
+    """Read objects one by one as floats (pandas NA as NaN); give the floats and the others."""
+    import pandas as pd
+
     out = np.empty(flat.shape, dtype=np.float64)
     wrong = []
     for k, v in enumerate(flat):
@@ -368,9 +380,7 @@ def real_numbers(value: Any, *, name: str) -> FloatArray:
                 out[k] = math.nan
         else:
             wrong.append(v)
-    if wrong:
-        raise refuse(_listed(wrong))
-    return out.reshape(items.shape)
+    return out, wrong
 
 
 def _holds_a_boolean(value: Any) -> bool:
@@ -572,22 +582,50 @@ def coordinate_problems(
             if mask.any():
                 problems.append(f"{nm} has NaN or infinite values")
     good = ~bad
+    name = (x_name, y_name)
     if source.is_projected:
-        off = np.zeros_like(good)
-        if good.any():
-            off[good] = _off_the_map(xs[good], ys[good], source)
-        if off.any():
-            pairs = _listed(dict.fromkeys(zip(xs[off].tolist(), ys[off].tolist(), strict=True)))
-            fix = (
-                "they convert to no place on Mars, or to another place and back; check the "
-                "values, and that the CRS is the one they are in"
-            )
-            label = f"{source.name!r}"
-            if labels is not None:
-                problems.append(f"{where(off)} have x, y {pairs} off the map of {label}: {fix}")
-            else:
-                problems.append(f"{x_name}, {y_name} hold {pairs}, off the map of {label}: {fix}")
-        return problems
+        return problems + _off_the_map_problems(
+            xs, ys, good, source, where if labels else None, name
+        )
+    return problems + _range_problems(xs, ys, good, source, where if labels else None, name)
+
+
+def _off_the_map_problems(
+    xs: FloatArray,
+    ys: FloatArray,
+    good: npt.NDArray[np.bool_],
+    source: CRS,
+    where: Any,
+    name: tuple[str, str],
+) -> list[str]:
+    """Projected coordinates that convert to no place on Mars (``where`` names rows, or None)."""
+    off = np.zeros_like(good)
+    if good.any():
+        off[good] = _off_the_map(xs[good], ys[good], source)
+    if not off.any():
+        return []
+    pairs = _listed(dict.fromkeys(zip(xs[off].tolist(), ys[off].tolist(), strict=True)))
+    fix = (
+        "they convert to no place on Mars, or to another place and back; check the "
+        "values, and that the CRS is the one they are in"
+    )
+    label = f"{source.name!r}"
+    if where is not None:
+        return [f"{where(off)} have x, y {pairs} off the map of {label}: {fix}"]
+    return [f"{name[0]}, {name[1]} hold {pairs}, off the map of {label}: {fix}"]
+
+
+def _range_problems(
+    xs: FloatArray,
+    ys: FloatArray,
+    good: npt.NDArray[np.bool_],
+    source: CRS,
+    where: Any,
+    name: tuple[str, str],
+) -> list[str]:
+    """Angles outside the range rule (``where`` names rows, or None)."""
+    problems = []
+    x_name, y_name = name
     base_axes = source.axis_info
     lon_axis = next((a for a in base_axes if a.direction in ("east", "west")), base_axes[0])
     lat_axis = next((a for a in base_axes if a.direction in ("north", "south")), base_axes[1])
@@ -596,7 +634,7 @@ def coordinate_problems(
     lo, hi = LON_LIMITS_DEG
     lon_out = good & ((lon < lo) | (lon > hi))
     if lon_out.any():
-        if labels is not None:
+        if where is not None:
             shown = _listed(dict.fromkeys(xs[lon_out].tolist()))
             problems.append(
                 f"{where(lon_out)} have longitude {shown} outside -360..360 degrees; check the "
@@ -608,7 +646,7 @@ def coordinate_problems(
     lat_lo, lat_hi = LAT_LIMITS_DEG
     lat_out = good & ((lat < lat_lo) | (lat > lat_hi))
     if lat_out.any():
-        if labels is not None:
+        if where is not None:
             shown = _listed(dict.fromkeys(ys[lat_out].tolist()))
             problems.append(
                 f"{where(lat_out)} have latitude {shown} outside -90..90; check that longitude "
@@ -790,7 +828,7 @@ def local_crs_around(lon: npt.ArrayLike, lat: npt.ArrayLike) -> ProjectedCRS:
     return local_crs(c_lon, c_lat)
 
 
-def mars_geod(crs: Any = None) -> pyproj.Geod:
+def mars_geod(crs: CRSLike | None = None) -> pyproj.Geod:
     """Return the :class:`pyproj.Geod` of the body of ``crs`` (the Mars sphere by default).
 
     Parameters
@@ -959,7 +997,7 @@ def _deg_factor(axis: Any) -> float:
     return math.degrees(float(factor))
 
 
-def _latitude_is_ographic(base: CRS) -> bool:
+def latitude_is_ographic(base: CRS) -> bool:
     """Tell whether a geographic base stores planetographic latitude on an oblate body."""
     ell = base.ellipsoid
     if ell is None or math.isclose(ell.semi_major_metre, ell.semi_minor_metre, rel_tol=1e-12):
@@ -970,7 +1008,7 @@ def _latitude_is_ographic(base: CRS) -> bool:
 
 def _ocentric_from_base(lat: FloatArray, base: CRS) -> FloatArray:
     """Give planetocentric latitude from a base's own latitude (converted if planetographic)."""
-    if not _latitude_is_ographic(base):
+    if not latitude_is_ographic(base):
         return lat
     ell = base.ellipsoid
     assert ell is not None
@@ -979,7 +1017,7 @@ def _ocentric_from_base(lat: FloatArray, base: CRS) -> FloatArray:
 
 def _base_from_ocentric(lat: FloatArray, base: CRS) -> FloatArray:
     """Give a base's own latitude from planetocentric latitude (the inverse of the above)."""
-    if not _latitude_is_ographic(base):
+    if not latitude_is_ographic(base):
         return lat
     ell = base.ellipsoid
     assert ell is not None
@@ -1057,7 +1095,7 @@ def _transform(
 
 
 def to_mars_lonlat(
-    x: npt.ArrayLike, y: npt.ArrayLike, crs: Any, *, check: bool = True
+    x: npt.ArrayLike, y: npt.ArrayLike, crs: CRSLike, *, check: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """Convert coordinates in any Mars CRS to :data:`MARS_GEOGRAPHIC` longitude, latitude.
 
@@ -1151,7 +1189,7 @@ def _to_lonlat(xs: FloatArray, ys: FloatArray, source: CRS) -> tuple[FloatArray,
 
 
 def from_mars_lonlat(
-    lon: npt.ArrayLike, lat: npt.ArrayLike, crs: Any
+    lon: npt.ArrayLike, lat: npt.ArrayLike, crs: CRSLike
 ) -> tuple[FloatArray, FloatArray]:
     """Convert :data:`MARS_GEOGRAPHIC` longitude, latitude to x, y in any Mars CRS.
 
@@ -1215,7 +1253,7 @@ def from_mars_lonlat(
     return p0, p1
 
 
-def to_mars_geographic(gdf: Any) -> Any:
+def to_mars_geographic(gdf: ShapeFrame) -> Any:
     """Return a copy of a GeoDataFrame or GeoSeries in :data:`MARS_GEOGRAPHIC`.
 
     Use this instead of ``to_crs`` for data in the planetographic or ellipsoidal IAU families,

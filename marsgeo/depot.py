@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -41,10 +41,33 @@ from marsgeo.crs import MARS_GEOGRAPHIC, is_real_number, real_numbers
 from marsgeo.errors import CatalogueError, InputError, raise_collected
 from marsgeo.sols import SOL_MAX, parse_lmst, sol_span_utc, sol_to_utc
 
-__all__ = ["SAMPLE_TYPES", "load_depot", "read_tubes", "sources", "validate_tubes"]
+if TYPE_CHECKING:
+    from marsgeo.typing import CRSLike, PointFrame
+
+__all__ = [
+    "SAMPLE_TYPES",
+    "SUMMARY_COLUMNS",
+    "drop_order",
+    "load_depot",
+    "read_tubes",
+    "sources",
+    "validate_tubes",
+]
 
 #: Sample types in the Three Forks catalogue (column ``sample_type``).
 SAMPLE_TYPES = ("igneous", "sedimentary", "regolith", "atmospheric", "witness")
+#: The columns that summarise a tube in a table (the command line's ``marsgeo tubes``).
+SUMMARY_COLUMNS = (
+    "tube_id",
+    "name",
+    "sample_type",
+    "collected_sol",
+    "dropped_sol",
+    "dropped_date",
+    "lon",
+    "lat",
+    "position_confidence",
+)
 _CONFIDENCE = ("confirmed", "approximate", "inferred")
 
 _LON_NAMES = ("lon", "longitude", "lon_e", "x")
@@ -197,7 +220,9 @@ def load_depot() -> gpd.GeoDataFrame:
     return _depot_frame().copy()
 
 
-def validate_tubes(tubes: Any, *, name: str = "tubes", vocabulary: bool = True) -> gpd.GeoDataFrame:
+def validate_tubes(
+    tubes: PointFrame, *, name: str = "tubes", vocabulary: bool = True
+) -> gpd.GeoDataFrame:
     """Check a tube catalogue and return it in MARS_GEOGRAPHIC; raise on any problem.
 
     Checks (all reported at once): a Mars CRS, one Point per row, unique non-missing tube
@@ -475,7 +500,7 @@ def _pick(raw: pd.DataFrame, wanted: str | None, candidates: tuple[str, ...], *,
 def read_tubes(
     path: PathLike,
     *,
-    crs: Any = None,
+    crs: CRSLike | None = None,
     id_col: str | None = None,
     lon_col: str | None = None,
     lat_col: str | None = None,
@@ -748,3 +773,52 @@ def _read_csv_tubes(
     renamed = df.drop(columns=aside.columns).rename(columns={xcol: "lon", ycol: "lat"})
     points = gpd.GeoDataFrame(renamed, geometry=gpd.points_from_xy(x, y), crs=source)
     return points, aside
+
+
+def drop_order(tubes: gpd.GeoDataFrame) -> pd.Series:
+    """Rank the tubes 1..n in the order they were dropped.
+
+    By drop time (``dropped_utc``) where every tube has one, else by ``dropped_sol`` and
+    ``dropped_lmst``, else in row order; ties keep row order.
+
+    Parameters
+    ----------
+    tubes
+        A tube catalogue (e.g. :func:`load_depot`).
+
+    Returns
+    -------
+    pandas.Series
+        Integers 1..n, indexed like ``tubes``.
+
+    Examples
+    --------
+    >>> order = drop_order(load_depot())
+    >>> order.sort_values().index[:3].tolist()  # the first three tubes dropped
+    [1, 2, 3]
+    """
+    if not isinstance(tubes, pd.DataFrame):
+        msg = (
+            f"tubes must be a tube catalogue (a GeoDataFrame such as marsgeo.load_depot()), "
+            f"got {type(tubes).__name__}."
+        )
+        raise InputError(msg)
+    n = len(tubes)
+    column = "dropped_utc"
+    try:
+        if "dropped_utc" in tubes.columns and tubes["dropped_utc"].notna().all():
+            key = pd.Series(pd.to_datetime(tubes["dropped_utc"], utc=True).to_numpy())
+        elif "dropped_sol" in tubes.columns and tubes["dropped_sol"].notna().all():
+            column = "dropped_sol"
+            lmst = tubes["dropped_lmst"].astype(str) if "dropped_lmst" in tubes.columns else ""
+            sols = real_numbers(tubes["dropped_sol"], name="column 'dropped_sol' of tubes")
+            key = pd.Series(pd.Series(sols).map("{:012.3f}".format).to_numpy() + " " + lmst)
+        else:
+            return pd.Series(range(1, n + 1), index=tubes.index, name="drop_order")
+    except (TypeError, ValueError, OverflowError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        msg = f"column {column!r} of tubes cannot be ordered ({exc}); give times or sols."
+        raise InputError(msg) from None
+    ranks = key.rank(method="first").to_numpy().astype(int)
+    return pd.Series(ranks, index=tubes.index, name="drop_order")

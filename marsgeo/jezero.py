@@ -11,8 +11,10 @@ with :func:`read_outline` instead.
 
 from __future__ import annotations
 
+import json
 from functools import cache
-from typing import Any
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +27,9 @@ from marsgeo.crs import MARS_GEOGRAPHIC, mars_geod
 from marsgeo.depot import load_depot
 from marsgeo.distance import geodesic_area_perimeter
 
+if TYPE_CHECKING:
+    from marsgeo.typing import CRSLike
+
 __all__ = [
     "JEZERO_CENTRE",
     "JEZERO_RIM_DIAMETER_M",
@@ -34,15 +39,29 @@ __all__ = [
     "read_outline",
 ]
 
+
+@cache
+def _places() -> dict[str, dict[str, Any]]:
+    """Read the fixed places and outlines, with provenance, from ``data/jezero_places.json``."""
+    text = resources.files("marsgeo").joinpath("data/jezero_places.json").read_text("utf-8")
+    return {f["feature_id"]: f for f in json.loads(text)["features"]}
+
+
+def _lonlat(values: list[float]) -> tuple[float, float]:
+    return float(values[0]), float(values[1])
+
+
 #: Octavia E. Butler Landing, where Perseverance landed on 2021-02-18 (lon, lat), confirmed.
-LANDING_SITE = (77.45088572, 18.44462715)
+LANDING_SITE = _lonlat(_places()["octavia_e_butler_landing"]["point"])
 #: Jezero crater centre (lon, lat), approximate (IAU gazetteer via secondary copies).
-JEZERO_CENTRE = (77.58, 18.38)
+JEZERO_CENTRE = _lonlat(_places()["jezero_crater_centre"]["point"])
 #: Jezero rim diameter [m], approximate (NASA "28-mile-wide"; other sources 49-50 km).
-JEZERO_RIM_DIAMETER_M = 45_000.0
+JEZERO_RIM_DIAMETER_M = float(_places()["jezero_rim"]["circle"]["diameter_m"])
 #: USGS SIM 3464 geologic map extent (west, south, east, north) in degrees, confirmed. The
 #: map's projection (Transverse Mercator, central meridian 77.5 E) is inferred, not stated by USGS.
-SIM3464_EXTENT = (76.8, 17.7, 77.8, 18.7)
+SIM3464_EXTENT: tuple[float, float, float, float] = tuple(  # type: ignore[assignment]
+    float(v) for v in _places()["usgs_sim3464_extent"]["box"]
+)
 
 _COLUMNS = ["name", "kind", "source", "confidence", "approximate", "note"]
 
@@ -69,35 +88,22 @@ def _lonlat_box(west: float, south: float, east: float, north: float, n: int = 1
     return Polygon(ring)
 
 
+def _shape(feature: dict[str, Any]) -> Any:
+    """Build the geometry of a feature of the data file: a point, a geodesic circle or a box."""
+    if "point" in feature:
+        return Point(_lonlat(feature["point"]))
+    if "circle" in feature:
+        circle = feature["circle"]
+        return _geodesic_circle(*_lonlat(circle["centre"]), float(circle["diameter_m"]) / 2.0)
+    west, south, east, north = (float(v) for v in feature["box"])
+    return _lonlat_box(west, south, east, north)
+
+
 @cache
 def _features() -> gpd.GeoDataFrame:
     tubes = load_depot()
     hull = shapely.convex_hull(shapely.MultiPoint(list(tubes.geometry)))
-    rows: list[tuple[str, dict[str, Any], Any]] = [
-        (
-            "octavia_e_butler_landing",
-            {
-                "name": "Octavia E. Butler Landing",
-                "kind": "place",
-                "source": "landing_site",
-                "confidence": "confirmed",
-                "approximate": False,
-                "note": "Perseverance landing, 2021-02-18; elevation -2569.9 m (areoid)",
-            },
-            Point(LANDING_SITE),
-        ),
-        (
-            "jezero_crater_centre",
-            {
-                "name": "Jezero crater centre",
-                "kind": "place",
-                "source": "iau_gazetteer",
-                "confidence": "approximate",
-                "approximate": True,
-                "note": "IAU gazetteer value via secondary copies",
-            },
-            Point(JEZERO_CENTRE),
-        ),
+    depot = [
         (
             "three_forks_depot",
             {
@@ -124,35 +130,10 @@ def _features() -> gpd.GeoDataFrame:
             },
             hull,
         ),
-        (
-            "jezero_rim",
-            {
-                "name": "Jezero crater rim (approximate circle)",
-                "kind": "outline",
-                "source": "nasa_jezero_size; iau_gazetteer",
-                "confidence": "approximate",
-                "approximate": True,
-                "note": "geodesic circle of 45 km diameter about the approximate centre; the real "
-                "rim is irregular and sources give 45-50 km; load a published rim with "
-                "marsgeo.jezero.read_outline",
-            },
-            _geodesic_circle(*JEZERO_CENTRE, JEZERO_RIM_DIAMETER_M / 2.0),
-        ),
-        (
-            "usgs_sim3464_extent",
-            {
-                "name": "USGS SIM 3464 geologic map extent",
-                "kind": "extent",
-                "source": "usgs_sim3464",
-                "confidence": "confirmed",
-                "approximate": False,
-                "note": "Sun and Stack 2020; the extent is confirmed; the map's projection "
-                "(Transverse Mercator, central meridian 77.5 E, k=1, Mars 2000 sphere) is "
-                "inferred, not a USGS statement",
-            },
-            _lonlat_box(*SIM3464_EXTENT),
-        ),
     ]
+    fixed = [(fid, {c: f[c] for c in _COLUMNS}, _shape(f)) for fid, f in _places().items()]
+    # the order of the table: the landing site and crater centre, the depot, the outlines
+    rows: list[tuple[str, dict[str, Any], Any]] = [*fixed[:2], *depot, *fixed[2:]]
     frame = pd.DataFrame(
         [r[1] for r in rows], index=pd.Index([r[0] for r in rows], name="feature_id")
     )[_COLUMNS]
@@ -184,7 +165,7 @@ def jezero_features() -> gpd.GeoDataFrame:
 
 
 def read_outline(
-    path: PathLike, *, crs: Any = None, layer: str | int | None = None
+    path: PathLike, *, crs: CRSLike | None = None, layer: str | int | None = None
 ) -> gpd.GeoDataFrame:
     """Read a published outline (rim, geologic units, ...) into MARS_GEOGRAPHIC.
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from marsgeo.crs import coordinate_problems, is_real_number, real_numbers
 from marsgeo.errors import CoordinateError, InputError
+
+if TYPE_CHECKING:
+    from marsgeo.typing import TimeLike
 
 __all__ = [
     "M2020_LANDING_UTC",
@@ -157,7 +160,7 @@ def _tt_minus_utc_s(t: datetime) -> float:
     return tai_utc + 32.184
 
 
-def mars_sol_date(t: Any) -> float:
+def mars_sol_date(t: TimeLike) -> float:
     """Mars Sol Date (MSD) of a UTC moment.
 
     Parameters
@@ -184,7 +187,7 @@ def mars_sol_date(t: Any) -> float:
     return (dt_j2000 - 4.5) / _SOL_DAYS + 44_796.0 - 0.0009626
 
 
-def lmst_hours(t: Any, *, lon_e: float = M2020_LMST_LON_E) -> float:
+def lmst_hours(t: TimeLike, *, lon_e: float = M2020_LMST_LON_E) -> float:
     """Local mean solar time [h] at east longitude ``lon_e`` at UTC moment ``t``.
 
     Examples
@@ -216,7 +219,7 @@ def _check_lon(lon_e: Any) -> float:
     return float(value)
 
 
-def utc_to_sol(t: Any) -> SolTime:
+def utc_to_sol(t: TimeLike) -> SolTime:
     """Mars 2020 mission sol and LMST of a UTC moment.
 
     Examples

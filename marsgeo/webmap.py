@@ -27,7 +27,7 @@ import contextlib
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -39,9 +39,14 @@ from marsgeo._atomic import atomic_target
 from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
 from marsgeo._validate import check_shapes, lonlat
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, mean_lonlat, require_mars_crs, to_mars_geographic
-from marsgeo.depot import validate_tubes
+from marsgeo.depot import drop_order, validate_tubes
 from marsgeo.errors import InputError, raise_collected
 from marsgeo.io import check_output
+
+if TYPE_CHECKING:
+    from marsgeo._raster import Raster
+    from marsgeo.routing import PickupPlan
+    from marsgeo.typing import PathLike, PointFrame, ShapeFrame
 
 __all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
 
@@ -161,26 +166,11 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
     ]
 
 
-def _drop_rank(tubes: gpd.GeoDataFrame) -> list[int]:
-    """Drop order 1..n: by drop time where known (else by sol and LMST), else row order."""
-    n = len(tubes)
-    if "dropped_utc" in tubes.columns and tubes["dropped_utc"].notna().all():
-        key = pd.Series(pd.to_datetime(tubes["dropped_utc"], utc=True).to_numpy())
-    elif "dropped_sol" in tubes.columns and tubes["dropped_sol"].notna().all():
-        lmst = tubes["dropped_lmst"].astype(str) if "dropped_lmst" in tubes.columns else ""
-        key = pd.Series(
-            (tubes["dropped_sol"].astype(float).map("{:012.3f}".format) + " " + lmst).to_numpy()
-        )
-    else:
-        return list(range(1, n + 1))
-    return [int(r) for r in key.rank(method="first").to_numpy()]
-
-
 def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     lon, lat = lonlat(tubes)
     frame = tubes.assign(lon=lon, lat=lat)
     points = []
-    ranks = _drop_rank(tubes)
+    ranks = drop_order(tubes).tolist()
     for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
         kind = row.get("sample_type")
         name = _text(row.get("name"), NAME_CHARS) or f"tube {_text(tid, NAME_CHARS)}"
@@ -371,15 +361,15 @@ def _add_tiles(m: folium.Map, prov: Any) -> None:
     ).add_to(m)
 
 
-def depot_map(
-    tubes: Any,
+def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer and option
+    tubes: PointFrame | None,
     *,
-    plan: Any = None,
+    plan: PickupPlan | None = None,
     places: Any = "jezero",
     basemap: Any = "trek-hirise",
     terrain: Any = None,
-    no_fly: Any = None,
-    hazard: Any = None,
+    no_fly: ShapeFrame | None = None,
+    hazard: ShapeFrame | Raster | str | None = None,
     nearest: bool = True,
     pairwise: bool | None = None,
     timeline: bool = True,
@@ -406,7 +396,7 @@ def depot_map(
         hillshade), or "synthetic" for marsgeo's labelled synthetic terrain. Works offline.
     no_fly, hazard
         Polygons (GeoDataFrame in a Mars CRS) to draw as no-fly zones / hazards; ``hazard``
-        may also be a Raster, as for :func:`marsgeo.plan_pickup`.
+        may also be a Raster or "synthetic", as for :func:`marsgeo.plan_pickup`.
     nearest
         Draw each tube's nearest-neighbour line with its distance.
     pairwise
@@ -468,8 +458,7 @@ def depot_map(
         places = _check_shapes(places, name="places", kinds=_PLACE_KINDS)
     if no_fly is not None:
         no_fly = _check_shapes(no_fly, name="no_fly", kinds=_POLYGONS)
-    if hazard is not None:
-        hazard = _hazard_gdf(hazard)
+    hazards = None if hazard is None else _hazard_gdf(hazard)
     grid, prov = _grid_of(basemap)
     lon, lat = lonlat(checked)
     centre_lon, centre_lat = mean_lonlat(lon, lat)
@@ -512,8 +501,8 @@ def depot_map(
                 _polygon_items(no_fly, color="#b000b5", label="no-fly zone", dash="6 4"),
             )
         )
-    if hazard is not None:
-        haz = hazard
+    if hazards is not None:
+        haz = hazards
         synth = "synthetic" in haz.columns and bool(haz["synthetic"].any())
         label = "hazard (SYNTHETIC terrain)" if synth else "hazard"
         obstacles.append(("Hazards", _polygon_items(haz, color="#e53935", label=label)))
@@ -575,10 +564,11 @@ def depot_map(
 
 
 def _hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
-    from marsgeo._raster import Raster
-    from marsgeo._terrain import hazard_areas
+    from marsgeo.basemap import Raster, hazard_areas
 
-    if isinstance(hazard, Raster):
+    if isinstance(hazard, Raster) or (
+        isinstance(hazard, str) and hazard.strip().lower() == "synthetic"
+    ):
         return hazard_areas(hazard)
     if isinstance(hazard, (gpd.GeoDataFrame, gpd.GeoSeries)):
         return _check_shapes(hazard, name="hazard", kinds=_POLYGONS)
@@ -768,7 +758,7 @@ def network_layers(m: folium.Map) -> list[str]:
     return [c.title for c in m._children.values() if isinstance(c, DataLayer) and c.remote]
 
 
-def save_map(m: folium.Map, path: Any, *, offline: bool = False) -> Path:
+def save_map(m: folium.Map, path: PathLike, *, offline: bool = False) -> Path:
     """Write a map to an HTML file, atomically.
 
     Parameters

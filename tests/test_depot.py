@@ -450,3 +450,19 @@ def test_layer_must_name_a_layer(tmp_path: Path, depot: gpd.GeoDataFrame) -> Non
     with pytest.raises(DataFileError, match=r"has no layer 9223372036854775808; its layers are"):
         marsgeo.read_tubes(path, layer=2**63)
     assert len(marsgeo.read_tubes(path, layer=0)) == 10
+
+
+def test_drop_order_follows_the_drop_times_whatever_the_row_order() -> None:
+    depot = marsgeo.load_depot()
+    shuffled = depot.iloc[[4, 9, 0, 7, 2, 1, 8, 3, 6, 5]]
+    order = marsgeo.depot.drop_order(shuffled)
+    # independently: sort the published drop sols and LMSTs (the catalogue's source columns)
+    by_time = sorted(
+        shuffled.index,
+        key=lambda t: (int(depot.loc[t, "dropped_sol"]), str(depot.loc[t, "dropped_lmst"])),
+    )
+    assert order.sort_values().index.tolist() == by_time
+    assert sorted(order) == list(range(1, 11))
+    # without times: row order
+    bare = shuffled.drop(columns=["dropped_utc", "dropped_sol"])
+    assert marsgeo.depot.drop_order(bare).tolist() == list(range(1, 11))

@@ -157,3 +157,24 @@ def test_read_outline_applies_the_coordinate_range_rule(tmp_path: Path) -> None:
         marsgeo.jezero.read_outline(far)
     with pytest.raises(CRSError, match=r"crs=ndarray"):
         marsgeo.jezero.read_outline(far, crs=np.zeros((3, 3)))
+
+
+def test_fixed_places_come_from_the_data_file_with_their_provenance() -> None:
+    import json
+    from importlib import resources
+
+    from marsgeo import jezero
+
+    text = resources.files("marsgeo").joinpath("data/jezero_places.json").read_text("utf-8")
+    places = {f["feature_id"]: f for f in json.loads(text)["features"]}
+    sources = marsgeo.depot.sources()
+    features = jezero.jezero_features()
+    for fid, place in places.items():
+        row = features.loc[fid]
+        assert row["confidence"] == place["confidence"] in ("confirmed", "approximate", "inferred")
+        for key in place["source"].split("; "):
+            assert key in sources  # every source key is cited
+    # the landing site as published (Octavia E. Butler Landing, 18.4447 N 77.4509 E)
+    assert pytest.approx((77.4509, 18.4446), abs=1e-4) == jezero.LANDING_SITE
+    landing = features.loc["octavia_e_butler_landing", "geometry"]
+    assert (landing.x, landing.y) == jezero.LANDING_SITE

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from marsgeo import _optimise
 from marsgeo.errors import InputError
+from marsgeo.routing import optimise as _optimise
+from marsgeo.routing.packing import pack_feasible
 
 # --- independent references, written from the model description -------------------------
 
@@ -215,7 +216,7 @@ def test_bin_packing_infeasibility_is_proven() -> None:
     # would fit 18 in total, but no helicopter can take 1.5 trips: 6 sols, not 5
     a = _optimise.assign([6, 6, 6], [1.0, 1.0, 1.0], 2, 2)
     assert a.sols == 6 and a.sols_proven
-    assert _optimise.pack_feasible([6, 6, 6], 2, 10) == (False, [])
+    assert pack_feasible([6, 6, 6], 2, 10) == (False, [])
 
 
 def test_packing_found_by_the_exact_search_is_used() -> None:

@@ -158,7 +158,8 @@ def test_a_lander_in_the_bight_gets_a_pad_towards_the_depot() -> None:
 
 
 def test_synthetic_hazards_are_grown_by_the_clearance_and_no_more() -> None:
-    from marsgeo._paths import Field, hazard_zones
+    from marsgeo.routing.field import Field
+    from marsgeo.routing.zones import hazard_zones
 
     frame = mcrs.local_crs(77.4082, 18.4528)
     fwd = pyproj.Transformer.from_crs(mcrs.MARS_GEOGRAPHIC, frame, always_xy=True)
@@ -177,7 +178,7 @@ def test_synthetic_hazards_are_grown_by_the_clearance_and_no_more() -> None:
 
 
 def test_paths_slide_along_an_edge_and_pass_through_a_corner() -> None:
-    from marsgeo._paths import Field
+    from marsgeo.routing.field import Field
 
     zone = u_shape(30.0, 10.0, 100.0, 200.0)
     field = Field([zone], clearance_m=0.0)
@@ -217,7 +218,7 @@ def test_paths_slide_along_an_edge_and_pass_through_a_corner() -> None:
 
 
 def depot_site(zones: list[tuple[str, Any]], **kw: Any) -> Any:
-    from marsgeo._paths import Site
+    from marsgeo.routing.site import Site
 
     depot = marsgeo.load_depot()
     tubes_ll = np.column_stack([depot.geometry.x, depot.geometry.y])
@@ -227,8 +228,6 @@ def depot_site(zones: list[tuple[str, Any]], **kw: Any) -> Any:
         ASSUMED_LANDER,
         zones,
         HelicopterSpec(),
-        radius_m=100_000.0,
-        relay_cap=1000,
         ids=list(depot.index),
         **kw,
     )
@@ -237,7 +236,7 @@ def depot_site(zones: list[tuple[str, Any]], **kw: Any) -> Any:
 
 
 def test_plan_trips_plans_every_tube_as_plan_trip_does() -> None:
-    from marsgeo._paths import Miss, plan_trip
+    from marsgeo.routing.site import Miss, plan_trip
 
     depot = marsgeo.load_depot()
     cx, cy = TO_XY.transform(depot.geometry.x.mean(), depot.geometry.y.mean())
@@ -290,7 +289,7 @@ def test_landing_spots_and_the_pad_keep_clear_of_uncertain_tubes() -> None:
 
 
 def test_the_pad_keeps_clear_of_an_uncertain_tube_beside_the_lander() -> None:
-    from marsgeo._paths import Site
+    from marsgeo.routing.site import Site
 
     # a tube 11 m from the lander, straight towards the depot; known to within 2 m
     xy = [(0.0, 11.0), (0.0, 300.0), (5.0, 305.0)]
@@ -302,8 +301,6 @@ def test_the_pad_keeps_clear_of_an_uncertain_tube_beside_the_lander() -> None:
         ASSUMED_LANDER,
         [],
         spec,
-        radius_m=100_000.0,
-        relay_cap=1000,
         uncertainty_m=np.array([2.0, 0.0, 0.0]),
     )
     site.place_pad(spec)
@@ -359,7 +356,7 @@ def test_a_tube_ringed_by_a_zone_is_out_of_reach_by_ground() -> None:
 
 
 def test_close_pairs_are_those_closer_than_their_uncertainties() -> None:
-    from marsgeo._paths import close_pairs
+    from marsgeo.routing.frame import close_pairs
 
     rng = np.random.default_rng(7)
     xy = rng.uniform(-40.0, 40.0, (60, 2))

@@ -250,11 +250,11 @@ def test_frame_centre_is_the_mean_unit_vector() -> None:
 def test_a_plan_breaking_its_clearances_is_never_returned(
     depot: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import marsgeo._paths
+    import marsgeo.routing.site
 
     # place landing spots half a metre short of the standoff (3 m plus the catalogue's 2 m
     # position uncertainty): the plan's own check must see it
-    monkeypatch.setattr(marsgeo._paths, "NUDGE_M", -0.5)
+    monkeypatch.setattr(marsgeo.routing.site, "NUDGE_M", -0.5)
     with pytest.raises(PlanningError, match=r"landing spot 4\.5000 m from its tube.*5\.0000 m"):
         plan_pickup(depot, lander=ASSUMED_LANDER)
 
@@ -473,7 +473,7 @@ def test_the_plan_check_measures_the_clearance_from_zones(
     plan = plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=[zone])
     assert plan.makespan_sols >= 5
     # ... and a check asked for a wider clearance than the paths keep finds the shortfall
-    original = marsgeo.routing.check_plan
+    original = marsgeo.routing.plan.check_plan
 
     def stricter(*args: Any, **kwargs: Any) -> None:
         spec = dataclasses.replace(
@@ -481,7 +481,7 @@ def test_the_plan_check_measures_the_clearance_from_zones(
         )
         original(*args[:-1], spec, **kwargs)
 
-    monkeypatch.setattr(marsgeo.routing, "check_plan", stricter)
+    monkeypatch.setattr(marsgeo.routing.plan, "check_plan", stricter)
     with pytest.raises(PlanningError, match=r"a path \d+\.\d+ m from no_fly"):
         plan_pickup(depot, lander=ASSUMED_LANDER, no_fly=[zone])
 

@@ -156,10 +156,8 @@ def test_provider_titles_cannot_inject_html() -> None:
 
 
 def test_drop_order_follows_drop_time_not_rows() -> None:
-    from marsgeo.webmap import _drop_rank
-
     shuffled = marsgeo.load_depot().sort_values("name")
-    ranks = dict(zip(shuffled.index, _drop_rank(shuffled), strict=True))
+    ranks = dict(zip(shuffled.index, marsgeo.depot.drop_order(shuffled), strict=True))
     assert ranks == {t: t for t in range(1, 11)}  # tube ids are the drop order
 
 

@@ -1,62 +1,37 @@
-"""Assignment of capacity-1 trips to helicopters (private; no geometry here).
-
-Each trip i needs ``flights[i]`` flights (2 without relays) and ``dist[i]`` metres of flight.
-A helicopter flies its trips back to back. How many sols a set of trips takes:
-
-* by default, a helicopter with a load of L flights finishes on the first sol S with
-  ``capacity(S) >= L``, where ``capacity(S)`` is the most flights it can have flown by the end
-  of sol S (``S * flights_per_sol`` unless given: e.g. an energy model);
-* with ``whole_trips_per_sol``, every trip is flown within one sol (the helicopter spends each
-  night at the lander): its trips are packed into sols of ``flights_per_sol`` flights each.
-
-Objectives, in order:
-
-1. fewest sols. Parallel-machine makespan in whole flights, or bin packing into
-   ``helicopters * S`` sols: proven by lower bounds (total work, the largest trip, the gcd of
-   the flight counts, Martello-Toth L2) met by a packing, or by an exact search over the
-   distinct flight counts (high-multiplicity bin packing) that returns its packing;
-2. least flight distance for the busiest helicopter, ``max_h D_h``, under the sols found.
-   Exact by subset enumeration for two helicopters and few trips, by a mixed-integer
-   programme (HiGHS, through ``scipy.optimize.milp``) for small catalogues, and otherwise
-   LPT plus pairwise moves and swaps, proven when it meets a lower bound within
-   ``tolerance_m``.
-
-Every search checks a deadline (``time_limit_s``): when it passes, the best assignment found so
-far is returned with the bounds proven so far. With capacity-1 trips, helicopters beyond one
-per trip can never be used (:func:`usable_helicopters`).
-"""
+"""Objective 2 of the assignment: the least flight distance for the busiest helicopter."""
 
 from __future__ import annotations
 
-import heapq
 import math
 import os
 import sys
-import time
-from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
-from marsgeo.errors import InputError, raise_collected
+from marsgeo.errors import (
+    InputError,
+    raise_collected,
+)
+from marsgeo.routing.packing import (
+    EXACT_N_TWO,
+    Capacity,
+    Clock,
+    sols_cumulative,
+    sols_whole_trips,
+    usable_helicopters,
+)
 
-#: Largest catalogue solved by enumerating every split into two.
-EXACT_N_TWO = 20
 #: Largest catalogue (trips) and model (binary variables) given to the MILP solver.
 MILP_MAX_TRIPS = 80
 MILP_MAX_VARS = 8_000
 #: Least time left, in seconds, for which scipy is imported to run the MILP.
 MILP_IMPORT_S = 1.0
-#: Largest count of pattern states the exact bin-packing search keeps in memory.
-MAX_STATES = 1_000_000
-#: Most bins the exact bin-packing search recurses over.
-MAX_DEPTH = 500
-#: Latest sol a ``capacity`` function is searched to.
-MAX_SOL = 2**40
 
 
 @dataclass(frozen=True)
@@ -91,471 +66,6 @@ class Assignment:
     def busiest_gap_m(self) -> float:
         """Busiest helicopter's distance beyond its proven lower bound, in metres."""
         return self.busiest_m - self.busiest_lower_bound_m
-
-
-class _DeadlineError(Exception):
-    """The deadline passed inside a search."""
-
-
-class _Clock:
-    """A deadline on ``time.perf_counter``; ``hit`` remembers that it stopped something."""
-
-    def __init__(self, limit_s: float) -> None:
-        self.start = time.perf_counter()
-        self.end = self.start + limit_s
-        self.hit = False
-        self._ticks = 0
-
-    def left(self) -> float:
-        return max(0.0, self.end - time.perf_counter())
-
-    def expired(self) -> bool:
-        if time.perf_counter() >= self.end:
-            self.hit = True
-        return self.hit
-
-    def tick(self) -> None:
-        """Count a step of a search; raise :class:`_DeadlineError` once the deadline has passed."""
-        self._ticks += 1
-        if not self._ticks & 63 and self.expired():
-            raise _DeadlineError
-
-
-def _no_deadline() -> _Clock:
-    return _Clock(math.inf)
-
-
-class _Capacity:
-    """``capacity(S)``: flights a helicopter can have flown by the end of sol S, checked."""
-
-    def __init__(self, fn: Callable[[int], int] | None, per_sol: int) -> None:
-        self.fn = fn
-        self.per_sol = per_sol
-        self._seen: dict[int, int] = {}
-        self._keys: list[int] = []
-        if fn is not None and self.at(0) != 0:
-            msg = (
-                f"capacity(0)={self.at(0)!r}: no flight can have been flown before sol 1; "
-                "return 0 for sol 0"
-            )
-            raise InputError(msg)
-
-    def at(self, sol: int) -> int:
-        if self.fn is None:
-            return sol * self.per_sol
-        if sol in self._seen:
-            return self._seen[sol]
-        v = self.fn(sol)
-        if isinstance(v, bool) or not isinstance(v, Integral) or int(v) < 0:
-            msg = (
-                f"capacity({sol}) returned {v!r}: capacity must return a whole number of "
-                "flights >= 0"
-            )
-            raise InputError(msg)
-        v = int(v)
-        k = bisect_left(self._keys, sol)
-        below = self._seen[self._keys[k - 1]] if k > 0 else None
-        above = self._seen[self._keys[k]] if k < len(self._keys) else None
-        if (below is not None and below > v) or (above is not None and above < v):
-            msg = (
-                f"capacity({sol})={v} breaks the order of capacity({self._keys[k - 1]})="
-                f"{below} and capacity({self._keys[k] if above is not None else '-'})="
-                f"{above}: capacity must be non-decreasing in the sol"
-            )
-            raise InputError(msg)
-        insort(self._keys, sol)
-        self._seen[sol] = v
-        return v
-
-    def sol_of(self, load: int) -> int:
-        """Give the first sol by whose end ``load`` flights can have been flown."""
-        if load <= 0:
-            return 0
-        if self.fn is None:
-            return -(-load // self.per_sol)
-        hi = 1
-        while self.at(hi) < load:
-            if hi >= MAX_SOL:
-                msg = (
-                    f"capacity never reaches {load} flights (capacity({hi})={self.at(hi)}): "
-                    "it must grow without bound, or allow at least the largest load"
-                )
-                raise InputError(msg)
-            hi *= 2
-        lo = hi // 2  # capacity(lo) < load, or lo == 0
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if self.at(mid) >= load:
-                hi = mid
-            else:
-                lo = mid
-        return hi
-
-
-def usable_helicopters(helicopters: int, trips: int) -> int:
-    """Helicopters a plan can use: one trip each at most, so no more than the trips (>= 1).
-
-    Neither objective improves with more: the bounds and the optimum are the same.
-    """
-    return max(1, min(int(helicopters), int(trips)))
-
-
-def _gcd(flights: Sequence[int]) -> int:
-    return math.gcd(*(int(x) for x in flights)) or 1
-
-
-def _balanced_load(flights: Sequence[int], heli: int) -> int:
-    """Least busiest load: the average, rounded up to a multiple of the flights' gcd."""
-    g = _gcd(flights)
-    avg = -(-sum(flights) // heli)
-    return -(-avg // g) * g
-
-
-def _l2_counts(values: Sequence[int], counts: Sequence[int], cap: int) -> int:
-    """Martello-Toth L2: a lower bound on the bins of size ``cap`` that items need.
-
-    ``values`` are the distinct item sizes (each <= cap) and ``counts`` how many of each.
-    """
-    total = sum(v * c for v, c in zip(values, counts, strict=True))
-    if total == 0:
-        return 0
-    best = -(-total // cap)
-    for k in {0, *(v for v in values if 2 * v <= cap)}:
-        n_big = s_mid = n_mid = s_small = 0
-        for v, c in zip(values, counts, strict=True):
-            if v > cap - k:
-                n_big += c
-            elif 2 * v > cap:
-                n_mid += c
-                s_mid += v * c
-            elif v >= k:
-                s_small += v * c
-        extra = s_small - (n_mid * cap - s_mid)
-        best = max(best, n_big + n_mid + max(0, -(-extra // cap)))
-    return best
-
-
-def bins_lower_bound(flights: Sequence[int], cap: int) -> int:
-    """Fewest bins of ``cap`` flights the trips could fit: gcd-rounded Martello-Toth L2.
-
-    Examples
-    --------
-    >>> bins_lower_bound([6, 6, 6], 10)  # no two trips of 6 share 10 flights
-    3
-    """
-    if not flights:
-        return 0
-    g = _gcd(flights)
-    c = cap // g
-    values, counts = np.unique(np.asarray(flights, dtype=np.int64) // g, return_counts=True)
-    if c <= 0 or int(values[-1]) > c:
-        return len(flights) + 1  # some trip fits no bin
-    return _l2_counts([int(v) for v in values], [int(k) for k in counts], c)
-
-
-def sols_lower_bound(flights: Sequence[int], helicopters: int, f: int) -> int:
-    """Bound the sols from below, at ``f`` flights a sol.
-
-    No plan finishes sooner: the total work in whole multiples of the flight counts' gcd, the
-    longest single trip, and the L2 bin-packing bound.
-
-    Examples
-    --------
-    >>> sols_lower_bound([4, 4, 2], 3, 1)  # 10 / 3 flights, but loads are even: 4 each
-    4
-    """
-    if not flights:
-        return 0
-    g = _gcd(flights)
-    h = usable_helicopters(helicopters, len(flights))
-    load = max(max(flights), _balanced_load(flights, h))
-    s = -(-load // f)
-    while bins_lower_bound(flights, s * f) > h:
-        s = -(-((s * f) // g * g + g) // f)
-    return s
-
-
-# --- exact bin packing ------------------------------------------------------------------
-
-
-def _fit_decreasing(
-    sizes: Sequence[int], cap: int, bins: int, *, worst: bool
-) -> list[list[int]] | None:
-    """Best-fit (or worst-fit: least-loaded) decreasing into ``bins`` bins; None if it fails."""
-    order = sorted(range(len(sizes)), key=lambda i: (-sizes[i], i))
-    if worst:
-        heap = [(0, b) for b in range(bins)]
-        out: list[list[int]] = [[] for _ in range(bins)]
-        for i in order:
-            load, b = heap[0]
-            if load + sizes[i] > cap:
-                return None
-            heapq.heapreplace(heap, (load + sizes[i], b))
-            out[b].append(i)
-        return [g for g in out if g]
-    # best fit: the fullest bin that still fits, bins kept by their room left
-    rooms: list[int] = []  # sorted distinct rooms
-    by_room: dict[int, list[int]] = {}
-    groups: list[list[int]] = []
-    for i in order:
-        k = bisect_left(rooms, sizes[i])
-        if k < len(rooms):
-            room = rooms[k]
-            b = by_room[room].pop()
-            if not by_room[room]:
-                del by_room[room]
-                rooms.pop(k)
-        elif len(groups) < bins:
-            room, b = cap, len(groups)
-            groups.append([])
-        else:
-            return None
-        groups[b].append(i)
-        new = room - sizes[i]
-        if new > 0:
-            if new not in by_room:
-                insort(rooms, new)
-                by_room[new] = []
-            by_room[new].append(b)
-    return groups
-
-
-def _two_bins(sizes: Sequence[int], cap: int, clock: _Clock) -> list[list[int]] | None:
-    """Exact for two bins: a subset filling the first to within [total - cap, cap]."""
-    total = sum(sizes)
-    by_value: dict[int, list[int]] = {}
-    for i, x in enumerate(sizes):
-        by_value.setdefault(x, []).append(i)
-    chunks: list[list[int]] = []  # binary splitting of each size's items
-    for items in by_value.values():
-        k, step = 0, 1
-        while k < len(items):
-            chunks.append(items[k : k + step])
-            k += step
-            step *= 2
-    mask = (1 << (cap + 1)) - 1
-    reach = 1
-    history: list[int] = []
-    for ch in chunks:
-        clock.tick()
-        history.append(reach)
-        reach = (reach | (reach << (sizes[ch[0]] * len(ch)))) & mask
-    lo = max(total - cap, 0)
-    hit = reach >> lo << lo
-    if not hit:
-        return None
-    t = hit.bit_length() - 1
-    first: list[int] = []
-    for ch, before in zip(reversed(chunks), reversed(history), strict=True):
-        if not (before >> t) & 1:
-            first.extend(ch)
-            t -= sizes[ch[0]] * len(ch)
-    taken = set(first)
-    return [first, [i for i in range(len(sizes)) if i not in taken]]
-
-
-def _patterns(
-    sizes: tuple[int, ...], counts: tuple[int, ...], cap: int, clock: _Clock
-) -> Iterator[tuple[int, ...]]:
-    """Count vectors p <= counts with sum(p * sizes) <= cap that cannot take one more item."""
-    acc: list[int] = []
-
-    def rec(j: int, left: int) -> Iterator[tuple[int, ...]]:
-        clock.tick()
-        if j == len(sizes):
-            if not any(acc[k] < counts[k] and sizes[k] <= left for k in range(len(sizes))):
-                yield tuple(acc)
-            return
-        for take in range(min(counts[j], left // sizes[j]), -1, -1):
-            acc.append(take)
-            yield from rec(j + 1, left - take * sizes[j])
-            acc.pop()
-
-    yield from rec(0, cap)
-
-
-class _SearchTooLargeError(Exception):
-    """The exact search would keep too many states or recurse too deep."""
-
-
-def _pattern_search(
-    sizes: Sequence[int], cap: int, bins: int, clock: _Clock
-) -> list[list[int]] | None:
-    """Exact over the distinct sizes: one maximal bin at a time, failures memoised."""
-    values = tuple(sorted(set(sizes), reverse=True))
-    counts = tuple(sum(1 for x in sizes if x == v) for v in values)
-    if bins > MAX_DEPTH:
-        raise _SearchTooLargeError
-    failed: dict[tuple[int, ...], int] = {}  # state -> most bins it failed with
-
-    def rec(state: tuple[int, ...], left: int) -> list[tuple[int, ...]] | None:
-        clock.tick()
-        if not any(state):
-            return []
-        if failed.get(state, -1) >= left:
-            return None
-        if left > 0 and _l2_counts(values, state, cap) <= left:
-            for pat in _patterns(values, state, cap, clock):
-                if not any(pat):
-                    continue
-                rest = rec(tuple(s - p for s, p in zip(state, pat, strict=True)), left - 1)
-                if rest is not None:
-                    return [pat, *rest]
-        failed[state] = max(left, failed.get(state, -1))
-        if len(failed) > MAX_STATES:
-            raise _SearchTooLargeError
-        return None
-
-    pats = rec(counts, bins)
-    if pats is None:
-        return None
-    pools = {v: [i for i, x in enumerate(sizes) if x == v] for v in values}
-    return [
-        [pools[v].pop() for v, c in zip(values, p, strict=True) for _ in range(c)] for p in pats
-    ]
-
-
-def _quick_pack(sizes: Sequence[int], cap: int, bins: int) -> list[list[int]] | None:
-    """Best-fit, then (for few bins) least-loaded, decreasing: a packing or None."""
-    for worst in (False, True) if bins <= 64 else (False,):
-        found = _fit_decreasing(sizes, cap, bins, worst=worst)
-        if found is not None:
-            return found
-    return None
-
-
-def _first_quick(
-    lo: int, hi: int, pack: Callable[[int], list[list[int]] | None]
-) -> tuple[int, list[list[int]]] | None:
-    """Smallest s in [lo, hi) where the quick packing succeeds, by bisection (heuristic)."""
-    out: tuple[int, list[list[int]]] | None = None
-    while lo < hi:
-        mid = (lo + hi) // 2
-        found = pack(mid)
-        if found is not None:
-            out, hi = (mid, found), mid
-        else:
-            lo = mid + 1
-    return out
-
-
-def pack_feasible(
-    flights: Sequence[int], bins: int, cap: int, *, clock: _Clock | None = None
-) -> tuple[bool | None, list[list[int]]]:
-    """Tell whether the trips fit ``bins`` bins of at most ``cap`` flights each.
-
-    Returns
-    -------
-    tuple
-        ``(True, groups)`` with a packing that proves it (the non-empty bins, trip indices),
-        ``(False, [])`` when proven impossible, ``(None, [])`` when the deadline passed or the
-        search would be too large (then no proof either way).
-
-    Examples
-    --------
-    >>> pack_feasible([6, 6, 6], 2, 10)
-    (False, [])
-    >>> pack_feasible([4, 2, 2], 2, 4)[0]
-    True
-    """
-    n = len(flights)
-    if n == 0:
-        return True, []
-    if bins <= 0 or max(flights) > cap:
-        return False, []
-    g = _gcd(flights)
-    sizes = [int(x) // g for x in flights]
-    c = cap // g
-    used = min(bins, n)  # an empty bin more changes nothing
-    if sum(sizes) > used * c or bins_lower_bound(flights, cap) > used:
-        return False, []
-    found = _quick_pack(sizes, c, used)
-    if found is not None:
-        return True, found
-    clock = clock or _no_deadline()
-    try:
-        found = _two_bins(sizes, c, clock) if used == 2 else _pattern_search(sizes, c, used, clock)
-    except (_DeadlineError, _SearchTooLargeError, RecursionError):
-        return None, []
-    return (True, found) if found is not None else (False, [])
-
-
-# --- objective 1: fewest sols -------------------------------------------------------------
-
-
-@dataclass
-class _Sols:
-    sols: int
-    lower: int
-    proven: bool
-    bins: list[list[int]]  # a packing that meets ``sols``
-    note: str
-
-
-def _sols_cumulative(flights: Sequence[int], heli: int, cap: _Capacity, clock: _Clock) -> _Sols:
-    """Fewest sols when a helicopter's load L finishes on the first sol with capacity >= L."""
-    g = _gcd(flights)
-    sizes = [x // g for x in flights]
-    lpt = _fit_decreasing(flights, sum(flights), heli, worst=True) or [list(range(len(flights)))]
-    best = cap.sol_of(max(sum(flights[i] for i in b) for b in lpt))
-    load = max(max(flights), _balanced_load(flights, heli))
-    s = cap.sol_of(load)
-    while s < best:
-        ok, packing = (
-            pack_feasible(flights, heli, cap.at(s), clock=clock)
-            if not clock.expired()
-            else (None, [])
-        )
-        if ok:
-            return _Sols(s, s, True, packing, "exact bin packing")
-        if ok is None:
-            why = "time limit" if clock.hit else "search too large"
-            quick = _first_quick(s + 1, best, lambda t: _quick_pack(sizes, cap.at(t) // g, heli))
-            if quick is not None:
-                return _Sols(quick[0], s, False, quick[1], f"best fit ({why} before a proof)")
-            return _Sols(best, s, False, lpt, f"LPT ({why} before a proof)")
-        s = cap.sol_of((cap.at(s) // g + 1) * g)
-    return _Sols(best, best, True, lpt, "LPT meets the bound")
-
-
-def _sols_whole_trips(flights: Sequence[int], heli: int, f: int, clock: _Clock) -> _Sols:
-    """Fewest sols when each trip is flown within one sol: bin packing into heli * S sols."""
-    g = _gcd(flights)
-    sizes = [x // g for x in flights]
-    bfd = _fit_decreasing(sizes, f // g, len(flights), worst=False) or [
-        [i] for i in range(len(flights))
-    ]
-    best = -(-len(bfd) // heli)
-    s = -(-bins_lower_bound(flights, f) // heli)
-    while s < best:
-        ok, packing = (
-            pack_feasible(flights, heli * s, f, clock=clock) if not clock.expired() else (None, [])
-        )
-        if ok:
-            return _Sols(s, s, True, packing, "exact bin packing")
-        if ok is None:
-            why = "time limit" if clock.hit else "search too large"
-            quick = _first_quick(s + 1, best, lambda t: _quick_pack(sizes, f // g, heli * t))
-            if quick is not None:
-                return _Sols(quick[0], s, False, quick[1], f"best fit ({why} before a proof)")
-            return _Sols(best, s, False, bfd, f"best fit ({why} before a proof)")
-        s += 1
-    return _Sols(best, best, True, bfd, "best fit meets the bound")
-
-
-def min_sols(flights: Sequence[int], helicopters: int, f: int) -> tuple[int, int, bool]:
-    """Fewest sols at ``f`` flights a sol: (sols, proven lower bound, proven).
-
-    Examples
-    --------
-    >>> min_sols([6, 6, 6], 2, 2)  # 5 sols would hold 20 flights, but not 1.5 trips each
-    (6, 6, True)
-    """
-    if not flights:
-        return 0, 0, True
-    heli = usable_helicopters(helicopters, len(flights))
-    r = _sols_cumulative(flights, heli, _Capacity(None, f), _Clock(5.0))
-    return r.sols, r.lower, r.proven
 
 
 # --- objective 2: the busiest helicopter ------------------------------------------------
@@ -685,8 +195,62 @@ def _deal_bins(bins: list[list[int]], dist: Sequence[float], heli: int, per_heli
     return layout
 
 
+class _Busiest(NamedTuple):
+    """The busiest helicopter's load, and each of its trips with its sol (bin) and that fill."""
+
+    load: float
+    trips: npt.NDArray[np.int64]
+    bins: npt.NDArray[np.int64]
+    fills: npt.NDArray[np.int64]
+
+
+def _best_change(
+    busy: _Busiest,
+    load_h: float,
+    bins_h: list[list[int]],
+    data: tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], int],
+) -> tuple[float, int, int, int, int] | None:
+    """Find the best move or swap between the busiest helicopter and helicopter h.
+
+    Returns (the pair's new maximum, trip moved, its bin, trip swapped back or -1, h's bin),
+    or None when nothing lowers the busiest load.
+    """
+    d, fl, cap = data
+    a_idx, a_bin, a_fill = busy.trips, busy.bins, busy.fills
+    fills_h = [int(fl[b].sum()) if b else 0 for b in bins_h]
+    gap = busy.load - load_h
+    best: tuple[float, int, int, int, int] | None = None
+    if fills_h:
+        room_k = int(np.argmin(fills_h))
+        ok = fl[a_idx] + fills_h[room_k] <= cap
+        if ok.any():
+            m = np.where(ok, np.maximum(busy.load - d[a_idx], load_h + d[a_idx]), np.inf)
+            j = int(np.argmin(m))
+            if m[j] < busy.load - 1e-9:
+                best = (float(m[j]), int(a_idx[j]), int(a_bin[j]), -1, room_k)
+    groups: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
+    for k, b in enumerate(bins_h):
+        for i in b:
+            groups.setdefault((int(fl[i]), fills_h[k]), []).append((float(d[i]), i, k))
+    for (fb, fill_b), items in groups.items():
+        ok = (a_fill - fl[a_idx] + fb <= cap) & (fill_b - fb + fl[a_idx] <= cap)
+        if not ok.any():
+            continue
+        items.sort()
+        db = np.array([x[0] for x in items])
+        pos = np.searchsorted(db, d[a_idx] - gap / 2)
+        for cand in (np.clip(pos - 1, 0, len(db) - 1), np.clip(pos, 0, len(db) - 1)):
+            delta = d[a_idx] - db[cand]
+            m = np.where(ok & (delta > 0), np.maximum(busy.load - delta, load_h + delta), np.inf)
+            j = int(np.argmin(m))
+            if m[j] < busy.load - 1e-9 and (best is None or m[j] < best[0]):
+                _, ib, kb = items[int(cand[j])]
+                best = (float(m[j]), int(a_idx[j]), int(a_bin[j]), ib, kb)
+    return best
+
+
 def _improve(
-    layout: Layout, flights: Sequence[int], dist: Sequence[float], rules: _Rules, clock: _Clock
+    layout: Layout, flights: Sequence[int], dist: Sequence[float], rules: _Rules, clock: Clock
 ) -> Layout:
     """Move or swap trips between the busiest helicopter and another while it helps.
 
@@ -713,40 +277,15 @@ def _improve(
         a_bin = np.array([k for _, k in trips_hi], dtype=np.int64)
         fill_hi = np.array([int(fl[b].sum()) if b else 0 for b in layout[hi]], dtype=np.int64)
         a_fill = fill_hi[a_bin]
+        busy = _Busiest(loads[hi], a_idx, a_bin, a_fill)
         best: tuple[float, int, int, int, int, int] | None = None  # (max, h, a, kA, b, kB)
         for h in range(len(layout)):
             if h == hi:
                 continue
-            fills_h = [int(fl[b].sum()) if b else 0 for b in layout[h]]
-            gap = loads[hi] - loads[h]
-            if fills_h:
-                room_k = int(np.argmin(fills_h))
-                ok = fl[a_idx] + fills_h[room_k] <= cap
-                if ok.any():
-                    m = np.where(ok, np.maximum(loads[hi] - d[a_idx], loads[h] + d[a_idx]), np.inf)
-                    j = int(np.argmin(m))
-                    if m[j] < loads[hi] - 1e-9 and (best is None or m[j] < best[0]):
-                        best = (float(m[j]), h, int(a_idx[j]), int(a_bin[j]), -1, room_k)
-            groups: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
-            for k, b in enumerate(layout[h]):
-                for i in b:
-                    groups.setdefault((int(fl[i]), fills_h[k]), []).append((float(d[i]), i, k))
-            for (fb, fill_b), items in groups.items():
-                ok = (a_fill - fl[a_idx] + fb <= cap) & (fill_b - fb + fl[a_idx] <= cap)
-                if not ok.any():
-                    continue
-                items.sort()
-                db = np.array([x[0] for x in items])
-                target = d[a_idx] - gap / 2
-                pos = np.searchsorted(db, target)
-                for cand in (np.clip(pos - 1, 0, len(db) - 1), np.clip(pos, 0, len(db) - 1)):
-                    delta = d[a_idx] - db[cand]
-                    m = np.maximum(loads[hi] - delta, loads[h] + delta)
-                    m = np.where(ok & (delta > 0), m, np.inf)
-                    j = int(np.argmin(m))
-                    if m[j] < loads[hi] - 1e-9 and (best is None or m[j] < best[0]):
-                        _, ib, kb = items[int(cand[j])]
-                        best = (float(m[j]), h, int(a_idx[j]), int(a_bin[j]), ib, kb)
+            found = _best_change(busy, loads[h], layout[h], (d, fl, cap))
+            if found is not None and (best is None or found[0] < best[0]):
+                m, a, ka, other, kb = found
+                best = (m, h, a, ka, other, kb)
         if best is None:
             break
         _, h, a, ka, other, kb = best
@@ -820,7 +359,7 @@ def _milp(
     incumbent: float,
     lower: float,
     tolerance_m: float,
-    clock: _Clock,
+    clock: Clock,
 ) -> _Milp | None:
     """Solve objective 2 exactly with HiGHS: x[i, h, s] = trip i on helicopter h, bin s.
 
@@ -908,6 +447,34 @@ def _milp(
 # --- the entry point ------------------------------------------------------------------------
 
 
+def _whole(x: Any) -> bool:
+    return isinstance(x, Integral) and not isinstance(x, bool)
+
+
+def _number(x: Any) -> float:
+    return float(x) if isinstance(x, Real) and not isinstance(x, bool) else math.nan
+
+
+def _trip_problems(flights: Sequence[int], dist: Sequence[float]) -> list[str]:
+    """Problems with the trips' flight counts and distances."""
+    problems = []
+    bad = [(i, x) for i, x in enumerate(flights) if not _whole(x) or int(x) < 1]
+    if bad:
+        problems.append(
+            f"flights[{bad[0][0]}]={bad[0][1]!r}: each trip's flights must be a whole number >= 1"
+        )
+    if len(dist) != len(flights):
+        problems.append(f"dist has {len(dist)} values for {len(flights)} trips: give one per trip")
+    bad_d = [
+        (i, x) for i, x in enumerate(dist) if not _number(x) >= 0 or not math.isfinite(_number(x))
+    ]
+    if bad_d:
+        problems.append(
+            f"dist[{bad_d[0][0]}]={bad_d[0][1]!r}: each trip's distance must be finite and >= 0 m"
+        )
+    return problems
+
+
 def _check(
     flights: Sequence[int],
     dist: Sequence[float],
@@ -918,28 +485,9 @@ def _check(
     capacity: Any,
     whole_trips_per_sol: Any,
 ) -> None:
-    problems: list[str] = []
-
-    def whole(x: Any) -> bool:
-        return isinstance(x, Integral) and not isinstance(x, bool)
-
-    def number(x: Any) -> float:
-        return float(x) if isinstance(x, Real) and not isinstance(x, bool) else math.nan
-
-    bad = [(i, x) for i, x in enumerate(flights) if not whole(x) or int(x) < 1]
-    if bad:
-        problems.append(
-            f"flights[{bad[0][0]}]={bad[0][1]!r}: each trip's flights must be a whole number >= 1"
-        )
-    if len(dist) != len(flights):
-        problems.append(f"dist has {len(dist)} values for {len(flights)} trips: give one per trip")
-    bad_d = [
-        (i, x) for i, x in enumerate(dist) if not number(x) >= 0 or not math.isfinite(number(x))
-    ]
-    if bad_d:
-        problems.append(
-            f"dist[{bad_d[0][0]}]={bad_d[0][1]!r}: each trip's distance must be finite and >= 0 m"
-        )
+    problems = _trip_problems(flights, dist)
+    bad = any(not _whole(x) or int(x) < 1 for x in flights)
+    whole, number = _whole, _number
     if not whole(helicopters) or int(helicopters) < 1:
         problems.append(f"helicopters={helicopters!r} must be a whole number >= 1")
     if not whole(flights_per_sol) or int(flights_per_sol) < 1:
@@ -1034,23 +582,23 @@ def assign(
         capacity,
         whole_trips_per_sol,
     )
-    clock = _Clock(float(time_limit_s))
+    clock = Clock(float(time_limit_s))
     fl = [int(x) for x in flights]
     d = [float(x) for x in dist]
     n = len(fl)
     heli = usable_helicopters(helicopters, n)
     f = int(flights_per_sol)
     tol = float(tolerance_m)
-    cap = _Capacity(capacity, f)
+    cap = Capacity(capacity, f)
     if n == 0:
         return Assignment(((),), 0, 0, True, 0.0, 0.0, True, "no trips", ((),), False)
     whole = bool(whole_trips_per_sol)
     if whole:
-        res = _sols_whole_trips(fl, heli, f, clock)
+        res = sols_whole_trips(fl, heli, f, clock)
         rules = _Rules(bin_cap=f, per_heli=res.sols)
         witness = _deal_bins(res.bins, d, heli, res.sols)
     else:
-        res = _sols_cumulative(fl, heli, cap, clock)
+        res = sols_cumulative(fl, heli, cap, clock)
         rules = _Rules(bin_cap=cap.at(res.sols), per_heli=1)
         witness = [[b] for b in res.bins] + [[] for _ in range(heli - len(res.bins))]
     sols_note = f"sols: {res.note}"
@@ -1084,7 +632,7 @@ def _objective_two(
     witness: Layout,
     lower: float,
     tol: float,
-    clock: _Clock,
+    clock: Clock,
 ) -> tuple[Layout, str, float, bool]:
     """Best layout, how it was found, a proven lower bound, and whether it is optimal."""
     n = len(fl)
@@ -1123,7 +671,7 @@ def _objective_two(
 
 
 def _sol_plan(
-    layout: Layout, flights: Sequence[int], cap: _Capacity, whole: bool
+    layout: Layout, flights: Sequence[int], cap: Capacity, whole: bool
 ) -> tuple[tuple[tuple[int, ...], ...], ...]:
     """Per helicopter, the trips flown (whole trips) or started (otherwise) on each sol."""
     plan: list[tuple[tuple[int, ...], ...]] = []
@@ -1151,16 +699,3 @@ def lpt_only(
     groups = _lpt_groups(flights, dist, helicopters, None)
     sols = max(-(-sum(flights[i] for i in g) // flights_per_sol) for g in groups)
     return sols, max(sum(dist[i] for i in g) for g in groups)
-
-
-__all__ = [
-    "Assignment",
-    "assign",
-    "bins_lower_bound",
-    "busiest_lower_bound",
-    "lpt_only",
-    "min_sols",
-    "pack_feasible",
-    "sols_lower_bound",
-    "usable_helicopters",
-]
