@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
     from marsgeo.distance import (
         distance_matrix,
+        distances_from,
         geodesic_area_perimeter,
         geodesic_distance_m,
         nearest_neighbours,
@@ -43,6 +44,7 @@ _LAZY = {
     "sources": "marsgeo.depot",
     "validate_tubes": "marsgeo.depot",
     "distance_matrix": "marsgeo.distance",
+    "distances_from": "marsgeo.distance",
     "geodesic_area_perimeter": "marsgeo.distance",
     "geodesic_distance_m": "marsgeo.distance",
     "nearest_neighbours": "marsgeo.distance",
@@ -67,6 +69,7 @@ _SUBMODULES = (
     "jezero",
     "routing",
     "sols",
+    "typing",
     "webmap",
 )
 
@@ -108,6 +111,7 @@ __all__ = [
     "crs",
     "depot_map",
     "distance_matrix",
+    "distances_from",
     "errors",
     "export",
     "geodesic_area_perimeter",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -48,8 +48,11 @@ from marsgeo.crs import (
     to_mars_geographic,
     to_mars_lonlat,
 )
-from marsgeo.distance import _geodetic_lat, geodesic_area_perimeter
+from marsgeo.distance import geodesic_area_perimeter, geodetic_lat
 from marsgeo.errors import DataFileError, InputError, MarsGeoError
+
+if TYPE_CHECKING:
+    from marsgeo.typing import CRSLike, RasterSource
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -92,7 +95,7 @@ def _ground_steps(
     def lonlat(c: FloatArray, r: FloatArray) -> tuple[FloatArray, FloatArray]:
         x, y = pixel_xy(t, c.ravel(), r.ravel())
         lon, lat = to_mars_lonlat(x, y, raster.crs, check=False)
-        return lon, _geodetic_lat(lat, g)
+        return lon, geodetic_lat(lat, g)
 
     l_lon, l_lat = lonlat(cl, rl)
     r_lon, r_lat = lonlat(cr, rr)
@@ -406,13 +409,27 @@ def hazard_polygons(mask: Raster) -> gpd.GeoDataFrame:
     return _finish(_polygons(mask, mask.data, rule))
 
 
-def hazard_areas(raster: Raster) -> gpd.GeoDataFrame:
+def hazard_areas(raster: Raster | str) -> gpd.GeoDataFrame:
     """Hazard polygons from a boolean mask, a slope raster [deg] or a DTM [m].
 
     A mask is taken as it is; slopes and DTMs use :func:`hazard_mask`'s default threshold,
     and cells without elevation data become polygons of their own, with the rule
-    :data:`NO_DATA_RULE`, apart from those too steep.
+    :data:`NO_DATA_RULE`, apart from those too steep. ``"synthetic"`` is marsgeo's labelled
+    synthetic DTM (as ``load_dtm(None)``). The pickup planner's and the web map's hazards
+    from terrain both come from here.
+
+    Parameters
+    ----------
+    raster
+        A marsgeo Raster (mask, slope in degrees, or DTM in metres), or ``"synthetic"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Polygons in the raster's CRS with a ``rule`` column saying why each is a hazard.
     """
+    if isinstance(raster, str) and raster.strip().lower() == "synthetic":
+        raster = synthetic_dtm()
     raster = as_raster(raster, name="hazard")
     if raster.data.dtype == bool:
         return hazard_polygons(raster)
@@ -514,11 +531,11 @@ def check_elevation_at(
 
 
 def load_dtm(
-    source: Any = None,
+    source: RasterSource | Raster | None = None,
     *,
     aoi: Any = None,
     margin_m: float = 500.0,
-    crs: Any = None,
+    crs: CRSLike | None = None,
     max_pixels: int | None = None,
 ) -> Raster:
     """Load the DTM to use: a real one from a file or URL, or marsgeo's synthetic one.

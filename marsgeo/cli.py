@@ -10,9 +10,17 @@ Python warnings (and GDAL's log messages) raised while a command runs are shown 
 one line each, prefixed ``marsgeo <command>: warning:``; warnings meant for developers
 (deprecations) are not shown. A command that fails shows only its error line.
 
-The module imports nothing heavy at load time; run as a process (:mod:`marsgeo.__main__`),
-Ctrl-C at any moment, even while pandas and GDAL are still loading, ends the command with one
-line and exit code 130.
+Errors speak the command line: a library error's parameter names (``lon_col=``,
+``range_m=``, ``HelicopterSpec(max_relays=...)``) are shown as the flags that set them
+(``--lon-col``, ``--range``, ``--max-relays N``), and an error of a file or value named by a
+flag starts with that flag when its text names none. A ``LON,LAT`` far from the depot that
+would be near it swapped is refused with the swapped value to pass.
+
+The module imports nothing heavy at load time, and builds the options of the one command
+run: ``marsgeo --help`` loads no pandas; ``tubes`` and ``info`` load no folium or scipy,
+``tubes`` no rasterio either. Run as a process (:mod:`marsgeo.__main__`), Ctrl-C at any
+moment, even while pandas and GDAL are still loading, ends the command with one line and
+exit code 130.
 """
 
 from __future__ import annotations
@@ -33,6 +41,20 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMATS = ("table", "csv", "json", "geojson")
+#: The commands, with their one-line help.
+COMMANDS = {
+    "tubes": "list the tubes with their metadata",
+    "distances": "geodesic distances between tubes, or from a point",
+    "plan": "plan the helicopter pickup of the tubes",
+    "map": "write the interactive map of the depot (HTML)",
+    "info": "versions of marsgeo, PROJ, GDAL; Mars CRS availability",
+}
+#: File extensions ``--output`` writes (as :data:`marsgeo.io.FORMATS`, not imported here).
+OUTPUT_EXTENSIONS = (".gpkg", ".fgb", ".geojson", ".csv", ".kml", ".shp")
+#: Named points ``distances --from`` takes besides LON,LAT.
+FROM_NAMES = ("landing-site", "depot-centroid")
+#: A LON,LAT farther than this from the depot whose swap lies within it was swapped [m].
+SWAP_NEAR_M = 100_000.0
 
 #: Bounds of the numeric options (shown in ``--help``); beyond them a plan is not meaningful
 #: for a depot and would only take long.
@@ -40,12 +62,14 @@ HELICOPTERS_MAX = 50
 RANGE_MAX_M = 100_000.0
 FLIGHTS_PER_SOL_MAX = 10
 MAX_RELAYS_MAX = 20
+TIME_LIMIT_MAX_S = 3600.0
+START_SOL_MAX = 100_000
 
 _NEGATIVE_HINT = (
     "a value that starts with '-' (a negative longitude) needs '=': write e.g. "
     "{option}=-102.59,-18.45"
 )
-_LONLAT_OPTIONS = ("--lander",)
+_LONLAT_OPTIONS = ("--lander", "--from")
 
 
 # --- argument types: one-line usage errors -----------------------------------------------------
@@ -90,25 +114,64 @@ def _metres(text: str) -> float:
     return value
 
 
-def _lonlat_arg(text: str) -> tuple[float, float]:
-    """Parse LON,LAT in degrees, east longitude first (an argparse type)."""
+class Position(tuple[float, float]):
+    """A LON,LAT given on the command line: (lon, lat), with the text as written."""
+
+    text: str = ""
+
+
+def _lonlat(option: str) -> Callable[[str], Position]:
+    """Make an argparse type: LON,LAT in degrees, east longitude first."""
+
+    def parse(text: str) -> Position:
+        import math
+
+        try:
+            lon, lat = (float(v) for v in text.replace(" ", "").split(","))
+        except ValueError:
+            msg = (
+                f"{_shown(text)} is not LON,LAT; write e.g. {option} 77.4096,18.4524 "
+                f"(a negative longitude as {option}=-102.59,-18.45)"
+            )
+            raise _type_error(msg) from None
+        if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 360:
+            msg = (
+                f"{_shown(text)} is not a position on Mars: longitude must be in -360..360 and "
+                "latitude in -90..90 (longitude first)"
+            )
+            raise _type_error(msg)
+        position = Position((lon, lat))
+        position.text = text.replace(" ", "")
+        return position
+
+    parse.__name__ = "LON,LAT"
+    return parse
+
+
+def _origin(text: str) -> Position | str:
+    """Parse ``--from``: a named point or LON,LAT (an argparse type)."""
+    name = text.strip().lower()
+    if name in FROM_NAMES:
+        return name
+    if "," not in text:
+        msg = f"{_shown(text)} is not LON,LAT nor one of {', '.join(FROM_NAMES)}"
+        raise _type_error(msg)
+    return _lonlat("--from")(text)
+
+
+def _seconds(text: str) -> float:
+    """Parse a time limit in seconds, > 0 and at most TIME_LIMIT_MAX_S (an argparse type)."""
     import math
 
     try:
-        lon, lat = (float(v) for v in text.replace(" ", "").split(","))
+        value = float(text.strip())
     except ValueError:
-        msg = (
-            f"{_shown(text)} is not LON,LAT; write e.g. --lander 77.4096,18.4524 "
-            "(a negative longitude as --lander=-102.59,-18.45)"
-        )
+        msg = f"{_shown(text)} is not a number of seconds; pass e.g. 5"
         raise _type_error(msg) from None
-    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 360:
-        msg = (
-            f"{_shown(text)} is not a position on Mars: longitude must be in -360..360 and "
-            "latitude in -90..90 (longitude first)"
-        )
+    if not math.isfinite(value) or not 0 < value <= TIME_LIMIT_MAX_S:
+        msg = f"{value:g} s is out of range; pass seconds > 0 and <= {TIME_LIMIT_MAX_S:g}"
         raise _type_error(msg)
-    return lon, lat
+    return value
 
 
 def _type_error(message: str) -> Exception:
@@ -153,12 +216,137 @@ class _Output:
             self._fail(exc)
 
 
+# --- errors in the command line's words ------------------------------------------------------
+
+#: Library parameters -> the flags that set them, for each place the command line calls the
+#: library (a "door"); an error raised there is shown with the flags.
+CATALOGUE_FLAGS = {
+    "path": "--catalogue",
+    "crs": "--crs",
+    "layer": "--layer",
+    "lon_col": "--lon-col",
+    "lat_col": "--lat-col",
+    "id_col": "--id-col",
+}
+PLAN_FLAGS = {
+    "lander": "--lander",
+    "helicopters": "--helicopters",
+    "range_m": "--range",
+    "flights_per_sol": "--flights-per-sol",
+    "max_relays": "--max-relays",
+    "time_limit_s": "--time-limit",
+    "nights_at_lander": "--nights-at-lander",
+    "start_sol": "--start-sol",
+    "on_unreachable": "--skip-unreachable",
+    "no_fly": "--no-fly",
+    "hazard": "--hazards",
+}
+NO_FLY_FLAGS = {"path": "--no-fly", "crs": "--no-fly-crs", "layer": "--no-fly-layer"}
+MAP_FLAGS = {"basemap": "--basemap", "terrain": "--terrain", "path": "--html"}
+
+# Python spellings of a fix -> the command line's ({flag} is the flag of the parameter named)
+_FIXES: tuple[tuple[str, str], ...] = (
+    # "pass crs=marsgeo.crs.MARS_GEOGRAPHIC, that is crs='IAU_2015:49900' (command line: ...)"
+    (
+        r"\b(crs)=marsgeo\.crs\.MARS_GEOGRAPHIC, that is crs='IAU_2015:49900' "
+        r"\(command line: --crs IAU_2015:49900\)",
+        "{flag} IAU_2015:49900",
+    ),
+    # "layer='name' (command line: --layer name)", "crs= (command line: --crs)"
+    (r"\b(\w+)=\S* \(command line: --[\w-]+ ?([^)]*)\)", "{flag} \\2"),
+    # ".set_crs(marsgeo.crs.MARS_GEOGRAPHIC, allow_override=True)": relabelling
+    (r"\.set_(crs)\(marsgeo\.crs\.MARS_GEOGRAPHIC, allow_override=True\)", "{flag} IAU_2015:49900"),
+    (r"(?:marsgeo\.)?HelicopterSpec\((\w+)=\.\.\.(?:, \.\.\.)?\)", "{flag} N"),
+    (r"\b(on_unreachable)='skip'", "{flag}"),
+)
+
+
+def _speak_cli(text: str, flags: dict[str, str]) -> str:
+    """Rewrite a library message with the flags that set its parameters."""
+    import re
+
+    def fix(template: str) -> Callable[[re.Match[str]], str]:
+        def repl(match: re.Match[str]) -> str:
+            flag = flags.get(match.group(1))
+            if flag is None:
+                return match.group(0)
+            return match.expand(template.replace("{flag}", flag)).rstrip()
+
+        return repl
+
+    for pattern, template in _FIXES:
+        text = re.sub(pattern, fix(template), text)
+    text = text.replace("marsgeo.crs.MARS_GEOGRAPHIC", "IAU_2015:49900")
+    for name, flag in flags.items():
+        # "drop lon_col=." -> "drop --lon-col."; "range_m=700" -> "--range 700"
+        text = re.sub(rf"(?<![\w.-]){name}=(?=[\s.,;:)]|$)", flag, text)
+        text = re.sub(rf"(?<![\w.-]){name}=", f"{flag} ", text)
+        if "_" in name or name == "crs":  # a bare name that is only a parameter's
+            text = re.sub(rf"(?<![\w.-]){name}\b(?![=(])", flag, text)
+        else:  # "basemap 'hirse'", "no layer 'x'": the name, then the value
+            text = re.sub(rf"(?<![\w.-]){name} (?=['\"])", f"{flag} ", text)
+    return text
+
+
+class FlagError(Exception):
+    """A library error, its message in the command line's words (exit code 1)."""
+
+
+@contextmanager
+def _door(flags: dict[str, str], *, flag: str | None = None) -> Iterator[None]:
+    """Show the library errors raised inside with the flags that set their parameters.
+
+    ``flag`` is the option whose value is being used: an error that names no option
+    (e.g. "raster 'x.tif' does not exist") starts with it.
+    """
+    from marsgeo.errors import MarsGeoError
+
+    try:
+        yield
+    except MarsGeoError as exc:
+        text = _speak_cli(str(exc), flags)
+        named = [*flags.values(), *([flag] if flag else [])]
+        if flag is not None and not any(f in text for f in named):
+            text = f"{flag}: {text}"
+        raise FlagError(text) from exc
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
 def _catalogue(args: argparse.Namespace) -> Any:
     import marsgeo
 
     if args.catalogue is None:
+        given = [
+            flag
+            for flag, value in (
+                ("--crs", args.crs),
+                ("--layer", args.layer),
+                ("--lon-col", args.lon_col),
+                ("--lat-col", args.lat_col),
+                ("--id-col", args.id_col),
+            )
+            if value is not None
+        ]
+        if given:
+            from marsgeo.errors import InputError
+
+            msg = (
+                f"{', '.join(given)} describe(s) a catalogue file, but no --catalogue PATH was "
+                "given; pass --catalogue PATH, or drop them to use the Three Forks depot."
+            )
+            raise InputError(msg)
         return marsgeo.load_depot()
-    return marsgeo.read_tubes(args.catalogue, crs=args.crs, layer=args.layer)
+    with _door(CATALOGUE_FLAGS, flag="--catalogue"):
+        return marsgeo.read_tubes(
+            args.catalogue,
+            crs=args.crs,
+            layer=args.layer,
+            lon_col=args.lon_col,
+            lat_col=args.lat_col,
+            id_col=args.id_col,
+        )
 
 
 def _emit(
@@ -213,50 +401,118 @@ def _emit(
             out.write("\n")
 
 
-def _write_or_emit(frame: pd.DataFrame, args: argparse.Namespace, out: _Output, **kw: Any) -> None:
+def _export(
+    frame: pd.DataFrame, path: str, flag: str, args: argparse.Namespace, out: _Output, err: TextIO
+) -> None:
+    """Write ``frame`` with :func:`marsgeo.export`; say where, and what a Shapefile renamed."""
     import marsgeo
 
+    if path.lower().endswith(".shp"):
+        from marsgeo.io import index_as_columns, shapefile_cut_texts, shapefile_field_names
+
+        named = any(n is not None for n in frame.index.names)
+        table = index_as_columns(frame) if named else frame
+        columns = [c for c in table.columns if c != getattr(frame, "_geometry_column_name", "")]
+        renamed = {k: v for k, v in shapefile_field_names(columns).items() if k != v}
+        if renamed:
+            listed = ", ".join(f"{k} -> {v}" for k, v in renamed.items())
+            _print(
+                err,
+                f"marsgeo {args.command}: note: {flag} {path}: Shapefile field names are at "
+                f"most 10 characters: {listed}",
+            )
+        cut = shapefile_cut_texts(frame)
+        if cut:
+            listed = "; ".join(f"{k} (rows {', '.join(map(str, v))})" for k, v in cut.items())
+            _print(
+                err,
+                f"marsgeo {args.command}: note: {flag} {path}: a Shapefile holds at most 254 "
+                f"bytes of text a field; cut to that: {listed} (.gpkg keeps them whole)",
+            )
+    with _door({"path": flag, "layer": flag}, flag=flag):
+        written = marsgeo.export(frame, path)
+    if flag != "--output" and args.output is None and args.format != "table":
+        # standard output carries the data: say it on stderr
+        _print(err, f"marsgeo {args.command}: note: wrote {written}")
+    else:
+        out.write(f"wrote {written}\n")
+
+
+def _write_or_emit(
+    frame: pd.DataFrame, args: argparse.Namespace, out: _Output, err: TextIO, **kw: Any
+) -> None:
     if getattr(args, "output", None) is not None:
-        path = marsgeo.export(frame, args.output)
-        out.write(f"wrote {path}\n")
+        _export(frame, args.output, "--output", args, out, err)
     else:
         _emit(frame, args.format, out, **kw)
 
 
-def _check_output(args: argparse.Namespace) -> None:
-    """Refuse a bad --output before any work is done."""
-    from marsgeo.io import check_output
+def _check_output(path: str | None, flag: str, *, extensions: Sequence[str] = ()) -> None:
+    """Refuse a bad output path before any work is done."""
+    from marsgeo.io import FORMATS, check_output
 
-    if getattr(args, "output", None) is not None:
-        check_output(args.output)
+    if path is not None:
+        with _door({"path": flag}, flag=flag):
+            check_output(path, extensions=tuple(extensions or FORMATS))
 
 
 def _cmd_tubes(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
-    _check_output(args)
+    _check_output(args.output, "--output")
     tubes = _catalogue(args)
-    columns: list[str] | None = [
-        "tube_id",
-        "name",
-        "sample_type",
-        "collected_sol",
-        "dropped_sol",
-        "dropped_date",
-        "lon",
-        "lat",
-        "position_confidence",
-    ]
+    from marsgeo.depot import SUMMARY_COLUMNS
+
+    columns: list[str] | None = list(SUMMARY_COLUMNS)
     if args.catalogue is not None:
         columns = None
-    _write_or_emit(tubes, args, out, table_columns=columns, float_digits=8)
+    _write_or_emit(tubes, args, out, err, table_columns=columns, float_digits=8)
     return 0
+
+
+def _centre(tubes: Any) -> tuple[float, float]:
+    """Return the tubes' centre: the direction of their mean unit vector (MARS_GEOGRAPHIC)."""
+    from marsgeo.crs import mean_lonlat, to_mars_geographic
+
+    points = to_mars_geographic(tubes).geometry
+    return mean_lonlat(points.x.to_numpy(), points.y.to_numpy())
+
+
+def _not_swapped(flag: str, position: Position, tubes: Any) -> None:
+    """Refuse a LON,LAT far from the depot that would be near it with its values swapped."""
+    from marsgeo.crs import mars_geod
+    from marsgeo.errors import CoordinateError
+
+    lon, lat = position
+    if abs(lon) > 90:  # swapped, the longitude would be a latitude out of range
+        return
+    c_lon, c_lat = _centre(tubes)
+    geod = mars_geod()
+    as_given = float(geod.inv(c_lon, c_lat, lon, lat)[2])
+    swapped = float(geod.inv(c_lon, c_lat, lat, lon)[2])
+    if as_given > SWAP_NEAR_M and swapped <= SWAP_NEAR_M:
+        lon_text, lat_text = (position.text or f"{lon!r},{lat!r}").split(",")
+        fixed = f"{lat_text},{lon_text}"
+        written = f"{flag}={fixed}" if fixed.startswith("-") else f"{flag} {fixed}"
+        msg = (
+            f"{flag} {position.text or f'{lon!r},{lat!r}'} is {as_given / 1000:.0f} km from the "
+            f"depot centre ({c_lon:.4f}, {c_lat:.4f}), and {swapped / 1000:.1f} km with its "
+            f"values swapped: did you swap longitude and latitude? ({written})"
+        )
+        raise CoordinateError(msg)
 
 
 def _cmd_distances(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
     from marsgeo.errors import InputError
 
-    _check_output(args)
-    if args.kind == "matrix":
+    _check_output(args.output, "--output")
+    kind = args.kind or "nearest"
+    if args.origin is not None and args.kind is not None:
+        msg = (
+            f"--from and --kind {args.kind} are two different outputs; pass one of them "
+            "(--from: distance and bearing of every tube from a point)."
+        )
+        raise InputError(msg)
+    if args.origin is None and kind == "matrix":
         if args.format == "geojson" and args.output is None:
             msg = "--format geojson needs geometries; the matrix has none, use --kind pairs."
             raise InputError(msg)
@@ -267,13 +523,15 @@ def _cmd_distances(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
             )
             raise InputError(msg)
     tubes = _catalogue(args)
-    if args.kind == "matrix":
-        _write_or_emit(marsgeo.distance_matrix(tubes), args, out)
-    elif args.kind == "nearest":
-        _write_or_emit(marsgeo.nearest_neighbours(tubes), args, out)
+    if args.origin is not None:
+        _distances_from(args, tubes, out, err)
+    elif kind == "matrix":
+        _write_or_emit(marsgeo.distance_matrix(tubes), args, out, err)
+    elif kind == "nearest":
+        _write_or_emit(marsgeo.nearest_neighbours(tubes), args, out, err)
     else:
-        _write_or_emit(marsgeo.pairwise_distances(tubes), args, out)
-    if args.format == "table" and args.kind == "nearest" and args.output is None:
+        _write_or_emit(marsgeo.pairwise_distances(tubes), args, out, err)
+    if args.origin is None and args.format == "table" and kind == "nearest" and args.output is None:
         nn = marsgeo.nearest_neighbours(tubes)["distance_m"]
         out.write(
             f"\nnearest-neighbour spacing: min {nn.min():.2f} m, median "
@@ -282,24 +540,114 @@ def _cmd_distances(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     return 0
 
 
-def _lander(args: argparse.Namespace, err: TextIO) -> tuple[float, float]:
+def _distances_from(args: argparse.Namespace, tubes: Any, out: _Output, err: TextIO) -> None:
+    import geopandas as gpd
+
+    from marsgeo.distance import distances_from
+
+    origin = args.origin
+    if origin == "landing-site":
+        from marsgeo.jezero import LANDING_SITE
+
+        point: tuple[float, float] = LANDING_SITE
+        where = "Octavia E. Butler Landing"
+    elif origin == "depot-centroid":
+        point = _centre(tubes)
+        where = "the tubes' centre"
+    else:
+        _not_swapped("--from", origin, tubes)
+        point, where = origin, "the point"
+    with _door({"origin": "--from", "points": "--catalogue"}, flag="--from"):
+        result = distances_from(tubes, point)
+    frame = gpd.GeoDataFrame(result, geometry=tubes.geometry.values, crs=tubes.crs)
+    _write_or_emit(frame, args, out, err)
+    if args.format == "table" and args.output is None:
+        d = result["distance_m"]
+        out.write(
+            f"\nfrom {where} ({point[0]:.6f}, {point[1]:.6f}): min {d.min():.2f} m, max "
+            f"{d.max():.2f} m (geodesic, Mars sphere; bearing clockwise from north)\n"
+        )
+
+
+def _lander(args: argparse.Namespace, err: TextIO, tubes: Any) -> tuple[float, float]:
     """Return the --lander position, or the assumed one, announced as such on stderr."""
     from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
 
     if args.lander is not None:
+        _not_swapped("--lander", args.lander, tubes)
         lander: tuple[float, float] = args.lander
         return lander
     print(f"marsgeo {args.command}: note: {ASSUMED_LANDER_NOTE}; pass --lander LON,LAT", file=err)
     return ASSUMED_LANDER
 
 
+#: Extensions of vector files (zones) ``--hazards`` reads; anything else is a raster.
+_VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml")
+
+
+def _zones(path: str, *, flag: str, crs: str | None, layer: str | None) -> Any:
+    """Read polygons from a vector file, by the CRS rules of catalogues."""
+    from marsgeo._io import read_vector
+    from marsgeo.errors import InputError
+
+    flags = {"path": flag, "crs": f"{flag}-crs", "layer": f"{flag}-layer"}
+    if flag != "--no-fly":
+        flags = {"path": flag}
+    with _door(flags, flag=flag):
+        zones = read_vector(path, crs=crs, layer=layer)
+    kinds = sorted({str(k) for k in zones.geom_type.dropna()} - {"Polygon", "MultiPolygon"})
+    if kinds or len(zones) == 0:
+        what = f"holds {', '.join(kinds)} shapes" if kinds else "holds no shapes"
+        msg = f"{flag} {path!r} {what}; pass a file of polygons (the areas to avoid)."
+        raise InputError(msg)
+    return zones
+
+
+def _hazards(args: argparse.Namespace, tubes: Any) -> Any:
+    """Return the hazards of --hazards (zones, a raster, or synthetic) or --dtm, or None."""
+    if args.hazards is not None and args.dtm is not None:
+        from marsgeo.errors import InputError
+
+        msg = "--hazards and --dtm both give hazards; pass one (--dtm PATH is --hazards PATH)."
+        raise InputError(msg)
+    if args.dtm is not None:
+        from marsgeo.basemap import load_dtm
+
+        with _door({"source": "--dtm", "path": "--dtm"}, flag="--dtm"):
+            return load_dtm(None if args.dtm == "synthetic" else args.dtm)
+    source = args.hazards
+    if source is None:
+        return None
+    if source == "synthetic":
+        return "synthetic"
+    if source.lower().endswith(_VECTOR_EXTENSIONS):
+        return _zones(source, flag="--hazards", crs=None, layer=None)
+    from marsgeo.basemap import load_dtm, read_raster
+
+    with _door({"source": "--hazards", "path": "--hazards"}, flag="--hazards"):
+        raster = read_raster(source, aoi=tubes, margin_m=500.0)
+        if raster.data.dtype == bool or raster.units == "deg":
+            return raster  # a mask, or slopes in degrees
+        return load_dtm(source, aoi=tubes)
+
+
 def _cmd_plan(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
     from marsgeo.routing import HelicopterSpec
 
-    _check_output(args)
+    _check_output(args.output, "--output")
+    _check_output(args.schedule_output, "--schedule-output", extensions=(".csv",))
     tubes = _catalogue(args)
-    lander = _lander(args, err)
+    lander = _lander(args, err, tubes)
+    no_fly = None
+    if args.no_fly is not None:
+        no_fly = _zones(args.no_fly, flag="--no-fly", crs=args.no_fly_crs, layer=args.no_fly_layer)
+    elif args.no_fly_crs is not None or args.no_fly_layer is not None:
+        from marsgeo.errors import InputError
+
+        msg = "--no-fly-crs and --no-fly-layer describe a --no-fly file; pass --no-fly PATH."
+        raise InputError(msg)
+    hazard = _hazards(args, tubes)
     overrides: dict[str, Any] = {}
     if args.range is not None:
         overrides["range_m"] = args.range
@@ -307,17 +655,27 @@ def _cmd_plan(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
         overrides["flights_per_sol"] = args.flights_per_sol
     if args.max_relays is not None:
         overrides["max_relays"] = args.max_relays
-    spec = HelicopterSpec(**overrides)
-    hazard = None
-    if args.dtm is not None:
-        from marsgeo.basemap import load_dtm
-
-        hazard = load_dtm(None if args.dtm == "synthetic" else args.dtm)
-    plan = marsgeo.plan_pickup(
-        tubes, lander=lander, helicopters=args.helicopters, spec=spec, hazard=hazard
-    )
+    with _door(PLAN_FLAGS):
+        spec = HelicopterSpec(**overrides)
+        options: dict[str, Any] = {}
+        if args.time_limit is not None:
+            options["time_limit_s"] = args.time_limit
+        plan = marsgeo.plan_pickup(
+            tubes,
+            lander=lander,
+            helicopters=args.helicopters,
+            spec=spec,
+            no_fly=no_fly,
+            hazard=hazard,
+            on_unreachable="skip" if args.skip_unreachable else "raise",
+            nights_at_lander=args.nights_at_lander,
+            start_sol=args.start_sol,
+            **options,
+        )
+    if args.schedule_output is not None:
+        _export(plan.trips, args.schedule_output, "--schedule-output", args, out, err)
     if args.output is not None:
-        _write_or_emit(plan.legs, args, out)
+        _write_or_emit(plan.legs, args, out, err)
     elif args.format == "table":
         out.write(plan.summary() + "\n\n")
         _emit(
@@ -350,21 +708,26 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     if args.output is not None:
         msg = f"--output {args.output!r}: marsgeo map writes HTML; name it with --html PATH."
         raise InputError(msg)
-    check_output(args.html, extensions=HTML_EXTENSIONS)
+    with _door({"path": "--html"}, flag="--html"):
+        check_output(args.html, extensions=HTML_EXTENSIONS)
     tubes = _catalogue(args)
     plan = None
     if args.helicopters > 0:
-        plan = marsgeo.plan_pickup(tubes, lander=_lander(args, err), helicopters=args.helicopters)
+        lander = _lander(args, err, tubes)
+        with _door(PLAN_FLAGS):
+            plan = marsgeo.plan_pickup(tubes, lander=lander, helicopters=args.helicopters)
     terrain: Any = None
     if args.terrain == "synthetic":
         terrain = "synthetic"
     elif args.terrain != "none":
         from marsgeo.basemap import load_dtm
 
-        terrain = load_dtm(args.terrain, aoi=tubes)
+        with _door({"source": "--terrain", "path": "--terrain"}, flag="--terrain"):
+            terrain = load_dtm(args.terrain, aoi=tubes)
     basemap = None if args.basemap == "none" else args.basemap
-    m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
-    path = marsgeo.save_map(m, args.html, offline=args.offline)
+    with _door(MAP_FLAGS):
+        m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
+        path = marsgeo.save_map(m, args.html, offline=args.offline)
     remote = marsgeo.webmap.network_layers(m)
     if args.offline:
         mode = "self-contained: loads, pans and zooms with no network"
@@ -397,108 +760,121 @@ def _cmd_info(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
 # --- the parser ------------------------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """Return the command ``argv`` names (its first word that is not an option), if any."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def _version_action() -> type[argparse.Action]:
     import argparse
 
-    import marsgeo
+    class Version(argparse.Action):
+        """Print the version: looked up only when asked for."""
+
+        def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+            import marsgeo
+
+            parser.exit(0, f"marsgeo {marsgeo.__version__}\n")
+
+    return Version
+
+
+def _catalogue_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--catalogue",
+        metavar="PATH",
+        help="your own tube catalogue (CSV with lon/lat, GeoJSON, GeoPackage, Shapefile, "
+        "FlatGeobuf) instead of the Three Forks depot",
+    )
+    p.add_argument(
+        "--crs",
+        metavar="CRS",
+        default=None,
+        help="what the catalogue's coordinates are (default: CSV is "
+        "IAU_2015:49900, other files their own CRS); relabels, never reprojects",
+    )
+    p.add_argument(
+        "--layer",
+        metavar="NAME",
+        default=None,
+        help="the layer to read from a catalogue file that holds several (GeoPackage)",
+    )
+    p.add_argument(
+        "--lon-col",
+        metavar="NAME",
+        default=None,
+        help="the CSV column of longitudes (default: the first of lon, longitude, lon_e, x)",
+    )
+    p.add_argument(
+        "--lat-col",
+        metavar="NAME",
+        default=None,
+        help="the CSV column of latitudes (default: the first of lat, latitude, lat_c, y)",
+    )
+    p.add_argument(
+        "--id-col",
+        metavar="NAME",
+        default=None,
+        help="the column of tube ids (default: tube_id if there is one, else 1..n)",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    p.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write to a file instead, the format from the extension: .gpkg, .fgb, .shp "
+        "(Mars CRS kept), .geojson, .kml (Mars lon/lat) or .csv; its folder must exist",
+    )
+
+
+def _lander_opt(p: argparse.ArgumentParser) -> None:
     from marsgeo.routing import ASSUMED_LANDER, ASSUMED_LANDER_NOTE
 
-    class Parser(argparse.ArgumentParser):
-        """Usage errors in one line, naming the fix."""
-
-        def error(self, message: str) -> NoReturn:
-            from marsgeo.errors import shorten
-
-            text = " ".join(message.split())
-            for option in _LONLAT_OPTIONS:
-                if f"argument {option}" in text and "expected one argument" in text:
-                    text += "; " + _NEGATIVE_HINT.format(option=option)
-            self.exit(2, f"{self.prog}: error: {shorten(text)} (see {self.prog} --help)\n")
-
-    parser = Parser(
-        prog="marsgeo",
-        description="The Three Forks sample depot, Jezero crater, Mars, as geodata.",
-        epilog="Exit codes: 0 success, 1 bad input, an unreadable or unwritable file or a "
-        "system error such as a full disk (one line naming the fix), 2 usage error, "
-        "3 unexpected internal error (one line; please report it), 130 interrupted.",
+    p.add_argument(
+        "--lander",
+        type=_lonlat("--lander"),
+        metavar="LON,LAT",
+        help="lander position, east longitude and latitude in degrees; a negative "
+        "longitude needs '=', e.g. --lander=-102.59,-18.45 (default "
+        + ",".join(str(v) for v in ASSUMED_LANDER)
+        + f"; {ASSUMED_LANDER_NOTE})",
     )
-    parser.add_argument("--version", action="version", version=f"marsgeo {marsgeo.__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def catalogue_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--catalogue",
-            metavar="PATH",
-            help="your own tube catalogue (CSV with lon/lat, GeoJSON, GeoPackage) "
-            "instead of the Three Forks depot",
-        )
-        p.add_argument(
-            "--crs",
-            metavar="CRS",
-            default=None,
-            help="what the catalogue's coordinates are (default: CSV is "
-            "IAU_2015:49900, other files their own CRS)",
-        )
-        p.add_argument(
-            "--layer",
-            metavar="NAME",
-            default=None,
-            help="the layer to read from a catalogue file that holds several (GeoPackage)",
-        )
-        p.add_argument(
-            "--format", choices=FORMATS, default="table", help="output format (default: table)"
-        )
-        p.add_argument(
-            "--output",
-            metavar="PATH",
-            help="write to a file instead: .gpkg, .fgb, .geojson (Mars lon/lat) or .csv; "
-            "its folder must exist",
-        )
 
-    def lander_opt(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--lander",
-            type=_lonlat_arg,
-            metavar="LON,LAT",
-            help="lander position, east longitude and latitude in degrees; a negative "
-            "longitude needs '=', e.g. --lander=-102.59,-18.45 (default "
-            + ",".join(str(v) for v in ASSUMED_LANDER)
-            + f"; {ASSUMED_LANDER_NOTE})",
-        )
-
-    p = sub.add_parser(
-        "tubes",
-        help="list the tubes with their metadata",
-        description="List the tubes of the Three Forks depot (or your "
-        "catalogue). Tables show key columns; csv/json/geojson "
-        "carry every column with its provenance.",
-    )
-    catalogue_opts(p)
+def _tubes_opts(p: argparse.ArgumentParser) -> None:
+    _catalogue_opts(p)
     p.set_defaults(func=_cmd_tubes)
 
-    p = sub.add_parser(
-        "distances",
-        help="geodesic distances between tubes",
-        description="Geodesic distances between tubes on the Mars body.",
-    )
-    catalogue_opts(p)
+
+def _distances_opts(p: argparse.ArgumentParser) -> None:
+    _catalogue_opts(p)
     p.add_argument(
         "--kind",
         choices=("nearest", "matrix", "pairs"),
-        default="nearest",
+        default=None,
         help="nearest neighbours (default), the full matrix, or every pair",
+    )
+    p.add_argument(
+        "--from",
+        dest="origin",
+        type=_origin,
+        metavar="LON,LAT|landing-site|depot-centroid",
+        help="distance and bearing of every tube from a point instead: LON,LAT in degrees "
+        "(IAU_2015:49900; a negative longitude needs '=', e.g. --from=-102.59,-18.45); "
+        "landing-site, Octavia E. Butler Landing, where Perseverance landed on 2021-02-18, "
+        "77.45088572 E 18.44462715 N (NASA/JPL-Caltech, confirmed; marsgeo.jezero."
+        "LANDING_SITE); or depot-centroid, the tubes' centre (their mean unit vector)",
     )
     p.set_defaults(func=_cmd_distances)
 
-    p = sub.add_parser(
-        "plan",
-        help="plan the helicopter pickup of the tubes",
-        description="Plan which helicopter picks up which tube on which sol: fewest sols, "
-        "then the least flight for the busiest helicopter. Tables show the schedule; "
-        "csv/json/geojson give every leg.",
-    )
-    catalogue_opts(p)
-    lander_opt(p)
+
+def _plan_opts(p: argparse.ArgumentParser) -> None:
+    _catalogue_opts(p)
+    _lander_opt(p)
     p.add_argument(
         "--helicopters",
         type=_whole(1, HELICOPTERS_MAX),
@@ -525,20 +901,67 @@ def _parser() -> argparse.ArgumentParser:
         help=f"relay landings each way, 0 to {MAX_RELAYS_MAX} (default 3)",
     )
     p.add_argument(
+        "--no-fly",
+        metavar="PATH",
+        help="zones flights must avoid: a vector file of polygons (GeoJSON, GeoPackage, "
+        "Shapefile, FlatGeobuf) in a Mars CRS",
+    )
+    p.add_argument(
+        "--no-fly-crs",
+        metavar="CRS",
+        help="what the --no-fly file's coordinates are, if it has no Mars CRS (relabels, "
+        "e.g. IAU_2015:49900 for Mars GeoJSON tagged CRS84)",
+    )
+    p.add_argument(
+        "--no-fly-layer",
+        metavar="NAME",
+        help="the layer of a --no-fly file that holds several",
+    )
+    p.add_argument(
+        "--hazards",
+        metavar="PATH|URL|synthetic",
+        help="hazardous terrain to avoid: a vector file of polygons, a raster (a DTM in "
+        "metres, slopes in degrees, or a mask), or 'synthetic' (marsgeo's labelled DTM)",
+    )
+    p.add_argument(
         "--dtm",
         metavar="PATH|URL|synthetic",
         help="avoid hazardous terrain from this DTM ('synthetic': marsgeo's labelled one)",
     )
+    p.add_argument(
+        "--skip-unreachable",
+        action="store_true",
+        help="plan the tubes that can be reached and list the others (default: refuse)",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=_seconds,
+        metavar="S",
+        help=f"seconds the optimiser may search for a proof, > 0 and up to "
+        f"{TIME_LIMIT_MAX_S:g} (default 5); then the best plan found is given",
+    )
+    p.add_argument(
+        "--nights-at-lander",
+        action="store_true",
+        help="every trip ends at the lander the sol it starts (default: a trip may span sols)",
+    )
+    p.add_argument(
+        "--start-sol",
+        type=_whole(0, START_SOL_MAX),
+        metavar="N",
+        help="the Mars 2020 mission sol of the first sol of operations: legs then have UTC times",
+    )
+    p.add_argument(
+        "--schedule-output",
+        metavar="PATH",
+        help="also write the schedule, one row per tube (the table's columns and more), "
+        "as CSV (a path ending .csv)",
+    )
     p.set_defaults(func=_cmd_plan)
 
-    p = sub.add_parser(
-        "map",
-        help="write the interactive map of the depot (HTML)",
-        description="Write an interactive HTML map of the depot: tubes with their metadata, "
-        "distances, the pickup plan, Jezero context, a Mars-correct scale bar and measuring "
-        "tool, and the drop-order timeline.",
-    )
-    catalogue_opts(p)
+
+def _map_opts(p: argparse.ArgumentParser) -> None:
+    _catalogue_opts(p)
     p.add_argument(
         "--html",
         "-o",
@@ -564,7 +987,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="synthetic|PATH|URL|none",
         help="terrain overlay: marsgeo's labelled synthetic DTM (default), a DTM, or none",
     )
-    lander_opt(p)
+    _lander_opt(p)
     p.add_argument(
         "--helicopters",
         type=_whole(0, HELICOPTERS_MAX),
@@ -574,13 +997,70 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_map)
 
-    p = sub.add_parser(
-        "info",
-        help="versions of marsgeo, PROJ, GDAL; Mars CRS availability",
-        description="Print versions and check that PROJ has the IAU Mars CRSs.",
-    )
+
+def _info_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=_cmd_info)
+
+
+_DESCRIPTIONS = {
+    "tubes": "List the tubes of the Three Forks depot (or your catalogue). Tables show key "
+    "columns; csv/json/geojson and files carry every column with its provenance.",
+    "distances": "Geodesic distances between tubes on the Mars body, or of every tube from "
+    "a point (--from).",
+    "plan": "Plan which helicopter picks up which tube on which sol: fewest sols, then the "
+    "least flight for the busiest helicopter. Tables show the schedule; csv/json/geojson "
+    "and --output give every leg; --schedule-output writes the schedule.",
+    "map": "Write an interactive HTML map of the depot: tubes with their metadata, "
+    "distances, the pickup plan, Jezero context, a Mars-correct scale bar and measuring "
+    "tool, and the drop-order timeline.",
+    "info": "Print versions and check that PROJ has the IAU Mars CRSs.",
+}
+_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "tubes": _tubes_opts,
+    "distances": _distances_opts,
+    "plan": _plan_opts,
+    "map": _map_opts,
+    "info": _info_opts,
+}
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the parser: with the options of the command ``argv`` names, or of every one.
+
+    Building only the options of the command run keeps ``marsgeo --help`` quick (the help
+    of ``plan`` and ``map`` computes the assumed lander's note from the catalogue).
+    """
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        """Usage errors in one line, naming the fix."""
+
+        def error(self, message: str) -> NoReturn:
+            from marsgeo.errors import shorten
+
+            text = " ".join(message.split())
+            for option in _LONLAT_OPTIONS:
+                if f"argument {option}" in text and "expected one argument" in text:
+                    text += "; " + _NEGATIVE_HINT.format(option=option)
+            self.exit(2, f"{self.prog}: error: {shorten(text)} (see {self.prog} --help)\n")
+
+    parser = Parser(
+        prog="marsgeo",
+        description="The Three Forks sample depot, Jezero crater, Mars, as geodata.",
+        epilog="Exit codes: 0 success, 1 bad input, an unreadable or unwritable file or a "
+        "system error such as a full disk (one line naming the fix), 2 usage error, "
+        "3 unexpected internal error (one line; please report it), 130 interrupted.",
+    )
+    parser.add_argument(
+        "--version", action=_version_action(), nargs=0, help="show the version and exit"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = None if argv is None else _chosen(argv)
+    for name, summary in COMMANDS.items():
+        p = sub.add_parser(name, help=summary, description=_DESCRIPTIONS[name])
+        if argv is None or name == chosen:
+            _OPTIONS[name](p)
     return parser
 
 
@@ -689,7 +1169,8 @@ def _print(stream: TextIO, text: str) -> None:
 
 
 def _run(argv: Sequence[str] | None, out: _Output, err: TextIO) -> int:
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(words).parse_args(words)
     prefix = f"marsgeo {args.command}"
     try:
         with _warnings_as_lines() as warned:
@@ -713,7 +1194,7 @@ def _report(exc: Exception, prefix: str, err: TextIO) -> int:
     from marsgeo._atomic import is_driver_error, reason
     from marsgeo.errors import MarsGeoError
 
-    if isinstance(exc, MarsGeoError):
+    if isinstance(exc, (MarsGeoError, FlagError)):
         text, code = str(exc), 1
     elif isinstance(exc, MemoryError):
         text = (
@@ -772,17 +1253,3 @@ def main(
         if err is not err_stream:
             err.close()
     return code
-
-
-# --- the console script ----------------------------------------------------------------------
-
-
-def _entry() -> NoReturn:  # pragma: no cover - run as a process in the tests
-    """Run ``marsgeo`` as a process: see :func:`marsgeo.__main__.entry`."""
-    from marsgeo.__main__ import entry
-
-    entry()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _entry()

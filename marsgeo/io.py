@@ -11,6 +11,18 @@ extension      what is written
                the file so that GDAL and marsgeo read it as Mars, not as Earth's CRS84
 ``.csv``       a table; for geodata, ``lon`` and ``lat`` columns in ``IAU_2015:49900``
                and the geometry as WKT
+``.kml``       KML in Mars planetocentric longitude/latitude (``IAU_2015:49900``
+               values), its root ``<kml>`` element marked ``hint="target=mars"`` so that
+               Google Earth shows it on Mars. KML has no CRS: the hint names the body, and
+               the coordinates are Mars degrees (a reader that assumes Earth places them
+               at the same numbers on Earth). Times are written as ISO 8601 text.
+``.shp``       ESRI Shapefile, in the data's own Mars CRS (its ``.prj`` names the Mars
+               datum and sphere; :func:`marsgeo.read_tubes` reads it back as Mars). Field
+               names are cut to the format's 10 characters and made unique, as
+               :func:`shapefile_field_names` says (``sample_type_detail`` becomes
+               ``sample_t_1``); texts longer than 254 bytes are cut to their first 254
+               bytes, as :func:`shapefile_cut_texts` lists; times are written as ISO 8601
+               text. One geometry type per file: mixed points and lines are refused
 =============  =====================================================================
 
 Text formats keep every value exactly:
@@ -39,7 +51,13 @@ reads such a field back as ``float64`` with NaN (``gpd.read_file(path, use_arrow
 ``.astype("Int64")`` after reading, gives integers again).
 
 Files are written atomically (a temporary file, then a rename): a failed write leaves the
-old file as it was. A system error (no permission, disk full, read-only file system)
+old file as it was. A Shapefile is several files (``.shp``, ``.shx``, ``.dbf``, ``.prj``,
+``.cpg``): all are written in a private temporary folder beside the target, then each is
+renamed into place, the ``.shp`` last. A failure while writing (bad data, a full disk) leaves
+the old files as they were; only a crash between the renames (which need no space) can leave
+new companions beside the old ``.shp``. Companions of an old Shapefile that the new one does
+not have (a spatial index ``.qix``, ``.sbn``, ``.sbx``) are removed, as they would no
+longer match it. A system error (no permission, disk full, read-only file system)
 becomes a :class:`marsgeo.errors.DataFileError` naming the path and a fix, as does an error
 of the GDAL driver (its words, and a fix for the data). A target that is a symbolic link is
 written through (the file it points to is replaced; the link is kept); a link to nothing is
@@ -52,13 +70,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 import uuid
-from collections.abc import Collection, Iterator
+import warnings
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -66,8 +88,14 @@ from marsgeo._atomic import atomic_target, check_target, driver_error, file_path
 from marsgeo.crs import require_mars_crs, to_mars_geographic
 from marsgeo.errors import InputError, MarsGeoError, raise_collected
 
+if TYPE_CHECKING:
+    from marsgeo.typing import PathLike, ShapeFrame
+
 __all__ = [
     "FORMATS",
+    "KML_HINT",
+    "SHAPEFILE_NAME_BYTES",
+    "SHAPEFILE_TEXT_BYTES",
     "TIMESPECS",
     "check_output",
     "csv_text",
@@ -76,10 +104,27 @@ __all__ = [
     "index_as_columns",
     "json_records_text",
     "plain_values",
+    "shapefile_cut_texts",
+    "shapefile_field_names",
 ]
 
 #: File extensions :func:`export` writes, and the format of each.
-FORMATS = {".gpkg": "GPKG", ".fgb": "FlatGeobuf", ".geojson": "GeoJSON", ".csv": "CSV"}
+FORMATS = {
+    ".gpkg": "GPKG",
+    ".fgb": "FlatGeobuf",
+    ".geojson": "GeoJSON",
+    ".csv": "CSV",
+    ".kml": "KML",
+    ".shp": "ESRI Shapefile",
+}
+#: The ``hint`` attribute of the root ``<kml>`` element of KML files: the body they are on.
+KML_HINT = "target=mars"
+#: Longest field name a Shapefile (dBASE) holds, in bytes.
+SHAPEFILE_NAME_BYTES = 10
+#: Longest text a Shapefile (dBASE) field holds, in bytes.
+SHAPEFILE_TEXT_BYTES = 254
+# files a Shapefile may have beside its .shp
+_SHAPEFILE_COMPANIONS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj")
 #: How much of a time :func:`plain_values` keeps (as for :meth:`pandas.Timestamp.isoformat`).
 TIMESPECS = (
     "auto",
@@ -106,21 +151,14 @@ def _flag(value: Any, *, name: str) -> bool:
     return bool(value)
 
 
-def _column_problems(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> list[str]:
-    """List what in a table's columns the format ``fmt`` cannot hold, one sentence each.
+#: Formats whose fields GDAL types strictly (text names, int64 at most).
+_GIS_FORMATS = ("GPKG", "FlatGeobuf", "ESRI Shapefile")
 
-    ``fmt`` is a value of :data:`FORMATS` or ``"JSON"``; ``geometry`` names the active
-    geometry column, if any.
-    """
-    columns = frame.columns
-    if isinstance(columns, pd.MultiIndex):
-        return [
-            f"the columns have {columns.nlevels} header levels (a MultiIndex, e.g. "
-            f"{columns[0]!r}), which {fmt} cannot hold; flatten them first, e.g. "
-            "frame.columns = ['_'.join(map(str, c)) for c in frame.columns]."
-        ]
+
+def _name_problems(columns: pd.Index, *, fmt: str) -> list[str]:
+    """List what in the column names ``fmt`` cannot hold: names not text, names repeated."""
     problems = []
-    gis = fmt in ("GPKG", "FlatGeobuf")
+    gis = fmt in _GIS_FORMATS
 
     def named(name: Any) -> bool:
         if isinstance(name, str) or fmt == "CSV":
@@ -148,6 +186,24 @@ def _column_problems(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> 
             f"columns {shown} have the same name in {fmt}{case}; rename or drop all but one "
             "of each, e.g. frame.rename(columns={...}) or frame.drop(columns=...)."
         )
+    return problems
+
+
+def _column_problems(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> list[str]:
+    """List what in a table's columns the format ``fmt`` cannot hold, one sentence each.
+
+    ``fmt`` is a value of :data:`FORMATS` or ``"JSON"``; ``geometry`` names the active
+    geometry column, if any.
+    """
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):
+        return [
+            f"the columns have {columns.nlevels} header levels (a MultiIndex, e.g. "
+            f"{columns[0]!r}), which {fmt} cannot hold; flatten them first, e.g. "
+            "frame.columns = ['_'.join(map(str, c)) for c in frame.columns]."
+        ]
+    problems = _name_problems(columns, fmt=fmt)
+    gis = fmt in _GIS_FORMATS
     if fmt == "CSV" or fmt == "JSON":
         return problems
     durations, geometries, numbers = [], [], []
@@ -192,7 +248,7 @@ def _check_columns(frame: pd.DataFrame, *, fmt: str, geometry: Any = None) -> No
     )
 
 
-def check_output(path: Any, *, extensions: Collection[str] = tuple(FORMATS)) -> Path:
+def check_output(path: PathLike, *, extensions: Collection[str] = tuple(FORMATS)) -> Path:
     """Check a file path to write to before any work is done; return it as a Path.
 
     Parameters
@@ -216,10 +272,10 @@ def check_output(path: Any, *, extensions: Collection[str] = tuple(FORMATS)) -> 
 
     Examples
     --------
-    >>> check_output("depot.kml")
+    >>> check_output("depot.xlsx")
     Traceback (most recent call last):
     ...
-    marsgeo.errors.InputError: path='depot.kml': unknown extension '.kml'; use one of ...
+    marsgeo.errors.InputError: path='depot.xlsx': unknown extension '.xlsx'; use one of ...
     """
     if (
         not isinstance(extensions, (tuple, list, set, frozenset, dict))
@@ -580,7 +636,7 @@ def _text_problem(exc: UnicodeEncodeError, path: Any) -> InputError:
     return InputError(msg)
 
 
-def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
+def export(data: ShapeFrame | pd.DataFrame, path: PathLike, *, layer: str | None = None) -> Path:
     """Write a result (tubes, distances, plan legs, hazards, ...) to a file, CRS kept.
 
     Parameters
@@ -631,6 +687,8 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
         msg = f"data has no geometry; write it as CSV (path ending .csv), not {suffix}."
         raise InputError(msg)
     named_index = any(n is not None for n in data.index.names)
+    if suffix in (".kml", ".shp"):
+        return _export_kml_or_shapefile(data, path, target, named_index=named_index)
     payload: bytes | None = None
     try:
         if suffix == ".geojson":
@@ -658,6 +716,212 @@ def export(data: Any, path: Any, *, layer: str | None = None) -> Path:
         else:
             _write_with_driver(gis, tmp, driver=fmt, path=path, **kwargs)
     return target
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """Return the longest start of ``text`` whose UTF-8 takes at most ``limit`` bytes."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def shapefile_field_names(columns: Iterable[Any]) -> dict[str, str]:
+    """Return the field name a Shapefile gets for each column name.
+
+    A Shapefile's attribute table (dBASE) holds field names of at most
+    :data:`SHAPEFILE_NAME_BYTES` (10) bytes, and tells no names apart that differ only by
+    case. Names that fit are kept as they are; longer ones are cut to 10 bytes (whole
+    characters); a cut name that would repeat another ends in ``_1``, ``_2``, ... instead.
+    :func:`export` writes a ``.shp`` with these names; the command line prints the names it
+    changed.
+
+    Parameters
+    ----------
+    columns
+        The column names, in order (the index's name first, as :func:`export` writes it).
+
+    Returns
+    -------
+    dict
+        Each column name (as text) -> its field name, in the order given.
+
+    Examples
+    --------
+    >>> shapefile_field_names(["sample_type", "sample_type_confidence", "lon"])
+    {'sample_type': 'sample_typ', 'sample_type_confidence': 'sample_t_1', 'lon': 'lon'}
+    """
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+        msg = (
+            f"columns={columns!r} must be the column names, e.g. frame.columns or "
+            "['tube_id', 'sample_type']."
+        )
+        raise InputError(msg)
+    names = [str(c) for c in columns]
+    used = {n.casefold() for n in names if len(n.encode("utf-8")) <= SHAPEFILE_NAME_BYTES}
+    out: dict[str, str] = {}
+    for name in names:
+        if len(name.encode("utf-8")) <= SHAPEFILE_NAME_BYTES:
+            out[name] = name
+            continue
+        field = _cut_bytes(name, SHAPEFILE_NAME_BYTES)
+        k = 0
+        while field.casefold() in used:
+            k += 1
+            suffix = f"_{k}"
+            field = _cut_bytes(name, SHAPEFILE_NAME_BYTES - len(suffix)) + suffix
+        used.add(field.casefold())
+        out[name] = field
+    return out
+
+
+def _geometry_families(geoms: gpd.GeoSeries) -> list[str]:
+    """List the Shapefile geometry types the shapes need (a Shapefile holds one)."""
+    family = {
+        "Point": "Point",
+        "MultiPoint": "MultiPoint",
+        "LineString": "LineString",
+        "MultiLineString": "LineString",
+        "LinearRing": "LineString",
+        "Polygon": "Polygon",
+        "MultiPolygon": "Polygon",
+    }
+    kinds = {str(k) for k in geoms.geom_type.dropna()}
+    return sorted({family.get(k, k) for k in kinds})
+
+
+def _long_text_masks(frame: pd.DataFrame) -> list[tuple[int, npt.NDArray[np.bool_]]]:
+    """Positions of the columns with texts longer than a Shapefile holds, and their rows."""
+    found = []
+    for i in range(frame.shape[1]):
+        values = frame.iloc[:, i]
+        if isinstance(values.dtype, gpd.array.GeometryDtype):
+            continue
+        long = np.array(
+            [isinstance(v, str) and len(v.encode("utf-8")) > SHAPEFILE_TEXT_BYTES for v in values],
+            dtype=bool,
+        )
+        if long.any():
+            found.append((i, long))
+    return found
+
+
+def shapefile_cut_texts(data: pd.DataFrame) -> dict[str, list[Any]]:
+    """Return the texts a Shapefile cannot hold whole: column name -> row labels.
+
+    A Shapefile's attribute table (dBASE) holds at most :data:`SHAPEFILE_TEXT_BYTES` (254)
+    bytes of text a field; :func:`export` cuts longer texts to their first 254 bytes (whole
+    characters). The command line prints what it cut; write GeoPackage, FlatGeobuf or
+    GeoJSON to keep such texts whole.
+
+    Parameters
+    ----------
+    data
+        The table to write; it is not modified.
+
+    Returns
+    -------
+    dict
+        Each column (as text) with texts longer than 254 bytes -> the labels of those rows;
+        empty when every text fits.
+
+    Examples
+    --------
+    >>> shapefile_cut_texts(pd.DataFrame({"note": ["short", "x" * 300]}))
+    {'note': [1]}
+    """
+    table = _table(data, name="data")
+    return {
+        str(table.columns[i]): [_plain(v) for v in table.index[long]]
+        for i, long in _long_text_masks(table)
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _cut_long_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cut texts to the Shapefile's 254 bytes (see :func:`shapefile_cut_texts`)."""
+    out = frame
+    for i, long in _long_text_masks(frame):
+        if out is frame:
+            out = frame.copy()
+        values = frame.iloc[:, i]
+        shortened = [
+            _cut_bytes(v, SHAPEFILE_TEXT_BYTES) if m else v
+            for v, m in zip(values, long, strict=True)
+        ]
+        column: Any = pd.Series(shortened, index=frame.index, dtype=object)
+        out.isetitem(i, column)
+    return out
+
+
+def _export_kml_or_shapefile(
+    data: gpd.GeoDataFrame, path: Any, target: Path, *, named_index: bool
+) -> Path:
+    """Write KML (Mars lon/lat, hint ``target=mars``) or a Shapefile (the data's Mars CRS)."""
+    kml = target.suffix.lower() == ".kml"
+    fmt = "KML" if kml else "ESRI Shapefile"
+    source = to_mars_geographic(data) if kml else data
+    out = index_as_columns(source) if named_index else source
+    geometry = data.geometry.name
+    problems = _column_problems(out, fmt=fmt, geometry=geometry)
+    if not kml:
+        families = _geometry_families(gpd.GeoSeries(data.geometry))
+        if len(families) > 1:
+            problems.append(
+                f"the shapes are of several kinds ({', '.join(families)}), and a Shapefile "
+                "holds one; write .gpkg, .fgb or .geojson, or one Shapefile per kind "
+                "(e.g. data[data.geom_type == 'Point'])."
+            )
+    raise_collected(InputError, problems, what=f"data ({fmt})")
+    # datetimes as ISO 8601 text: KML has no datetime field, a Shapefile only dates
+    table = plain_values(pd.DataFrame(out.drop(columns=geometry)))
+    if not kml:
+        table = _cut_long_texts(table)
+        table = table.rename(columns=shapefile_field_names(table.columns))
+    if kml:  # KML has no CRS: Mars degrees, the body named by the hint
+        gis = gpd.GeoDataFrame(table, geometry=list(out.geometry))
+    else:
+        gis = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(out.geometry).values, crs=data.crs)
+    with atomic_target(path, example=f"out{target.suffix.lower()}") as tmp:
+        with warnings.catch_warnings():
+            # KML has no CRS by design: the coordinates are Mars degrees (see KML_HINT)
+            warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+            _write_with_driver(gis, tmp, driver=fmt, path=path)
+        if kml:
+            text = tmp.read_text(encoding="utf-8")
+            marked = re.sub(r"<kml\b", f'<kml hint="{KML_HINT}"', text, count=1)
+            tmp.write_bytes(marked.encode("utf-8"))
+        else:
+            _place_companions(tmp)
+    return target
+
+
+def _place_companions(tmp: Path) -> None:
+    """Move a Shapefile's files besides the ``.shp`` from ``tmp``'s folder to the target's.
+
+    ``tmp`` is the ``.shp`` in the private folder of :func:`marsgeo._atomic.atomic_target`,
+    which sits in the target's folder and moves the ``.shp`` itself last. Companions of an
+    old Shapefile that the new one lacks are removed.
+    """
+    folder = tmp.parent.parent
+    written = [f for f in tmp.parent.iterdir() if f.name != tmp.name]
+    for f in written:
+        fd = os.open(f, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for f in written:
+        os.replace(f, folder / f.name)
+    have = {f.name for f in written}
+    for ext in _SHAPEFILE_COMPANIONS:
+        for name in (tmp.stem + ext, tmp.stem + ext.upper()):
+            old = folder / name
+            if name not in have and old.is_file() and not old.is_symlink():
+                old.unlink()
 
 
 def _csv_table(data: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -111,7 +111,7 @@ def test_user_catalogue(tmp_path: Path) -> None:
     [
         (["tubes", "--catalogue", "/nonexistent/tubes.csv"], ["does not exist"]),
         (["distances", "--catalogue", "{dup}"], ["duplicate"]),
-        (["tubes", "--catalogue", "{earth}"], ["crs=marsgeo.crs.MARS_GEOGRAPHIC"]),
+        (["tubes", "--catalogue", "{earth}"], ["--crs IAU_2015:49900"]),
         (["tubes", "--catalogue", "{dup}", "--crs", "EPSG:4326"], ["Earth"]),
         (["distances", "--kind", "matrix", "--format", "geojson"], ["--kind pairs"]),
     ],
@@ -198,7 +198,7 @@ def test_plan_geojson_legs_within_range() -> None:
         (["plan", "--lander", "77.6,18.45", "--max-relays", "0"], ["out of reach", "range"]),
         (["map", "--basemap", "hirse"], ["Did you mean 'trek-hirise'"]),
         (["map", "--output", "x.gpkg"], ["--html"]),
-        (["tubes", "--output", "x.kml"], ["unknown extension"]),
+        (["tubes", "--output", "x.xlsx"], ["unknown extension"]),
         (["distances", "--kind", "matrix", "--output", "m.gpkg"], ["as CSV"]),
     ],
 )
@@ -459,7 +459,7 @@ def test_the_cli_never_exits_3_on_bad_input(
         "a-file/x.csv",
         "",
     ]
-    outputs = ["no/such/folder/x.csv", "folder", "x.kml", "x", "a-file/x.csv", ""]
+    outputs = ["no/such/folder/x.csv", "folder", "x.xlsx", "x", "a-file/x.csv", ""]
     rasters = ["missing.tif", "folder", "empty.tif", "binary.tif", "text.tif", "cut.tif"]
     lander = "--lander=77.4096,18.4524"
     quick_map = ["--basemap", "none", "--terrain", "none", "--helicopters", "0"]

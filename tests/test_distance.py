@@ -185,27 +185,104 @@ def test_inputs_are_not_mutated(depot: gpd.GeoDataFrame) -> None:
     pd.testing.assert_frame_equal(pd.DataFrame(depot), pd.DataFrame(before))
 
 
-def test_distance_on_the_body_of_the_input_crs() -> None:
-    lon, lat = [77.0, 77.5], [18.0, 18.4]
-    on_sphere = marsgeo.distance_matrix(points(lon, lat)).iloc[0, 1]
-    on_ellipsoid = marsgeo.distance_matrix(points(lon, lat, crs="IAU_2015:49902")).iloc[0, 1]
-    # same planetocentric numbers; the IAU ellipsoid differs from the sphere by ~0.06 %
-    assert on_sphere == pytest.approx(float(haversine_m(77.0, 18.0, 77.5, 18.4)), rel=1e-9)
-    assert 2e-4 < abs(on_ellipsoid / on_sphere - 1) < 1e-3
-    # an explicit body wins
+A_M, B_M = 3_396_190.0, 3_376_200.0  # IAU 2015 Mars ellipsoid radii [m]
+
+
+def ographic_west(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Planetocentric east lon/lat -> planetographic west (IAU_2015:49901), by the formulas."""
+    lat_g = np.degrees(
+        np.arctan2((A_M / B_M) ** 2 * np.sin(np.radians(lat)), np.cos(np.radians(lat)))
+    )
+    return np.mod(-np.asarray(lon), 360.0), lat_g
+
+
+def depot_in(depot: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """The depot's places written in another Mars CRS."""
+    lon, lat = depot.geometry.x.to_numpy(), depot.geometry.y.to_numpy()
+    if crs == "IAU_2015:49901":
+        x, y = ographic_west(lon, lat)
+    elif crs in ("IAU_2015:49900", "IAU_2015:49902"):  # planetocentric east: the same numbers
+        x, y = lon, lat
+    else:
+        x, y = mcrs.from_mars_lonlat(lon, lat, crs)
+    out = points(x, y, crs=crs)
+    out.index = depot.index
+    return out
+
+
+@pytest.mark.parametrize(
+    "crs",
+    ["IAU_2015:49901", "IAU_2015:49902", "IAU_2015:49911", "IAU_2015:49912", "IAU_2015:49910"],
+)
+def test_the_same_places_measure_the_same_in_every_mars_crs(
+    depot: gpd.GeoDataFrame, crs: str
+) -> None:
+    # distances are measured on the MARS_GEOGRAPHIC sphere, whatever CRS the places are in
+    other = depot_in(depot, crs)
+    x, y = depot.geometry.x.to_numpy(), depot.geometry.y.to_numpy()
+    want = haversine_m(x[:, None], y[:, None], x[None, :], y[None, :])
+    rtol = 1e-9 if crs in ("IAU_2015:49901", "IAU_2015:49902") else 1e-7  # projected: PROJ
+    matrix = marsgeo.distance_matrix(other)
+    assert np.allclose(matrix.to_numpy(), want, rtol=rtol, atol=1e-9)
+    # tubes 1 and 10 of the reference positions are 58.7180 m apart on the sphere (58.6833 m
+    # on the IAU ellipsoid, which is not where marsgeo measures unless asked)
+    assert matrix.loc[1, 10] == pytest.approx(58.7180, abs=5e-4)
+    pairs = marsgeo.pairwise_distances(other)
+    i, j = pairs["tube_id_from"].to_numpy() - 1, pairs["tube_id_to"].to_numpy() - 1
+    assert np.allclose(pairs["distance_m"], want[i, j], rtol=rtol)
+    nn = marsgeo.nearest_neighbours(other)
+    np.fill_diagonal(want, np.inf)
+    assert np.allclose(nn["distance_m"], want.min(axis=1), rtol=rtol)
+    assert (nn["nearest_tube_id"] == marsgeo.nearest_neighbours(depot)["nearest_tube_id"]).all()
+    close = marsgeo.spacing_violations(other, min_spacing_m=6.0)
+    assert close[["tube_id_from", "tube_id_to"]].values.tolist() == [[3, 4], [5, 6]]
+    from_landing = marsgeo.distance.distances_from(other, LANDING)["distance_m"]
+    assert np.allclose(from_landing, haversine_m(*LANDING, x, y), rtol=rtol)
+
+
+def test_areas_are_measured_on_the_sphere_whatever_the_crs() -> None:
+    shell = cell(77.0, 18.0, 78.0, 19.0)
+    xy = np.asarray(shell.exterior.coords)
+    lon_w, lat_g = ographic_west(xy[:, 0], xy[:, 1])
+    west = gpd.GeoSeries([Polygon(np.column_stack([lon_w, lat_g]))], crs="IAU_2015:49901")
+    area = marsgeo.geodesic_area_perimeter(west).loc[0, "area_m2"]
+    assert area == pytest.approx(cell_area_m2(77.0, 18.0, 78.0, 19.0), rel=1e-6)
+    assert area == pytest.approx(measure(shell).loc[0, "area_m2"], rel=1e-9)
+
+
+def test_an_ellipsoid_is_used_only_when_passed_as_geod() -> None:
+    lon, lat = np.array([77.0, 77.5]), np.array([18.0, 18.4])
+    on_sphere = float(haversine_m(77.0, 18.0, 77.5, 18.4))
+    # the same planetocentric numbers in the ellipsoidal 49902: still the sphere
+    for crs in (mcrs.MARS_GEOGRAPHIC, "IAU_2015:49902"):
+        d = marsgeo.distance_matrix(points(lon, lat, crs=crs)).iloc[0, 1]
+        assert d == pytest.approx(on_sphere, rel=1e-9)
+    # an explicit body wins: the IAU ellipsoid (Karney's geodesic, planetographic latitude)
+    ellipsoid = pyproj.Geod(a=A_M, b=B_M)
+    _, lat_g = ographic_west(lon, lat)
+    _, _, want = ellipsoid.inv(77.0, lat_g[0], 77.5, lat_g[1])
+    for crs in (mcrs.MARS_GEOGRAPHIC, "IAU_2015:49902"):
+        pts = points(lon, lat, crs=crs)
+        d = marsgeo.distance_matrix(pts, geod=ellipsoid).iloc[0, 1]
+        assert d == pytest.approx(want, rel=1e-12)
+        nn = marsgeo.nearest_neighbours(pts, geod=ellipsoid)
+        assert nn["distance_m"].to_numpy() == pytest.approx([want, want], rel=1e-12)
+        from_first = marsgeo.distance.distances_from(pts, (77.0, 18.0), geod=ellipsoid)
+        assert from_first["distance_m"].iloc[1] == pytest.approx(want, rel=1e-12)
+    assert 2e-4 < abs(want / on_sphere - 1) < 1e-3  # the ellipsoid is ~0.06 % off here
+    # and a mean-radius sphere
     geod = pyproj.Geod(a=3_389_500.0, f=0.0)
     mean = marsgeo.distance_matrix(points(lon, lat), geod=geod).iloc[0, 1]
     assert mean == pytest.approx(float(haversine_m(77.0, 18.0, 77.5, 18.4, r=3_389_500.0)))
 
 
 def test_planetographic_input_gives_the_same_distances(depot: gpd.GeoDataFrame) -> None:
-    # the depot expressed in 49901 (west-positive, planetographic) on the same sphere values
-    lat_g = mcrs.ocentric_to_ographic_lat(depot.geometry.y.values)
-    west = points(mcrs.east_to_west_lon(depot.geometry.x.values), lat_g, crs="IAU_2015:49901")
-    west.index = depot.index
+    # the depot expressed in 49901 (west-positive, planetographic): the same places, measured
+    # on the same sphere
+    west = depot_in(depot, "IAU_2015:49901")
     a = marsgeo.nearest_neighbours(west)["distance_m"].to_numpy()
     b = marsgeo.nearest_neighbours(depot)["distance_m"].to_numpy()
-    assert np.allclose(a, b, rtol=1e-3)  # sphere vs ellipsoid body, same places
+    assert np.allclose(a, b, rtol=1e-9)
     # and the places themselves are the same (a mirrored layout would have equal distances)
     lines = marsgeo.nearest_neighbours(west)
     starts = np.array([ln.coords[0] for ln in lines.geometry])
@@ -547,3 +624,135 @@ def test_area_applies_the_coordinate_range_rule() -> None:
     far = gpd.GeoSeries([box(400, 18, 401, 19), box(77, 18, 78, 19)], crs=mcrs.MARS_GEOGRAPHIC)
     with pytest.raises(CoordinateError, match=r"rows 0 have longitude 401.0, 400.0 outside"):
         marsgeo.distance.geodesic_area_perimeter(far)
+
+
+# --- distances_from -----------------------------------------------------------------------------
+
+
+def bearing_deg(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
+    """Initial great-circle bearing [deg, 0..360], written here (numpy only)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    y = np.sin(dl) * np.cos(p2)
+    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
+    return np.mod(np.degrees(np.arctan2(y, x)), 360.0)
+
+
+def test_distances_from_the_landing(depot: gpd.GeoDataFrame) -> None:
+    got = marsgeo.distance.distances_from(depot, LANDING)
+    assert list(got.columns) == ["distance_m", "bearing_deg"]
+    assert got.index.equals(depot.index) and got.index.name == "tube_id"
+    x, y = depot.geometry.x.to_numpy(), depot.geometry.y.to_numpy()
+    assert np.allclose(got["distance_m"], haversine_m(*LANDING, x, y), rtol=1e-9)
+    assert np.allclose(got["bearing_deg"], bearing_deg(*LANDING, x, y), atol=1e-7)
+    # the depot lies west-north-west of the landing, about 2.45 km away (reference notes)
+    assert got["bearing_deg"].between(270, 300).all()
+    assert got["distance_m"].between(2400, 2500).all()
+
+
+@given(coords, lons, lats)
+def test_distances_from_agree_with_the_haversine(
+    pts: list[tuple[float, float]], lon0: float, lat0: float
+) -> None:
+    lon, lat = np.array(pts).T
+    frame = points(lon, lat).rename_axis("site")
+    got = marsgeo.distance.distances_from(frame, (lon0, lat0))
+    assert got.index.name == "site"
+    h = haversine_m(lon0, lat0, lon, lat)
+    far = h > 0.99 * math.pi * R  # the haversine loses precision near antipodes
+    assert np.allclose(got["distance_m"][~far], h[~far], rtol=1e-9, atol=1e-3)
+    bearing = got["bearing_deg"].to_numpy()
+    ok = ~np.isnan(bearing)
+    assert ((bearing[ok] >= 0) & (bearing[ok] < 360)).all()
+    # bearing NaN exactly where the distance is 0
+    assert (np.isnan(bearing) == (got["distance_m"].to_numpy() == 0)).all()
+    # compare bearings away from the poles and antipodes, where they are well defined
+    plain = ok & ~far & (np.abs(lat) < 89) & (abs(lat0) < 89) & (h > 1.0)
+    diff = np.abs((bearing[plain] - bearing_deg(lon0, lat0, lon, lat)[plain] + 180) % 360 - 180)
+    assert (diff < 1e-6).all()
+
+
+def test_distances_from_on_the_ellipsoid_agree_with_pyproj(depot: gpd.GeoDataFrame) -> None:
+    ellipsoid = pyproj.Geod(a=A_M, b=B_M)
+    got = marsgeo.distance.distances_from(depot, LANDING, geod=ellipsoid)
+    x, y = depot.geometry.x.to_numpy(), depot.geometry.y.to_numpy()
+    _, lat_g = ographic_west(x, y)
+    _, lat0_g = ographic_west(np.array([LANDING[0]]), np.array([LANDING[1]]))
+    az, _, d = ellipsoid.inv(np.full(len(x), LANDING[0]), np.full(len(x), lat0_g[0]), x, lat_g)
+    assert np.allclose(got["distance_m"], d, rtol=1e-12)
+    assert np.allclose(got["bearing_deg"], np.mod(az, 360), atol=1e-9)
+
+
+def test_every_form_of_origin_gives_the_same_answer(depot: gpd.GeoDataFrame) -> None:
+    want = marsgeo.distance.distances_from(depot, LANDING)
+    lon_w, lat_g = ographic_west(np.array([LANDING[0]]), np.array([LANDING[1]]))
+    forms = [
+        list(LANDING),
+        np.array(LANDING),
+        Point(*LANDING),
+        gpd.GeoSeries([Point(*LANDING)], crs=mcrs.MARS_GEOGRAPHIC),
+        points([LANDING[0]], [LANDING[1]]),
+        gpd.GeoSeries([Point(lon_w[0], lat_g[0])], crs="IAU_2015:49901"),
+    ]
+    for origin in forms:
+        got = marsgeo.distance.distances_from(depot, origin)
+        assert np.allclose(got.to_numpy(), want.to_numpy(), rtol=1e-9, atol=1e-9), origin
+
+
+def test_distances_from_the_origin_itself_have_no_bearing() -> None:
+    pts = points([77.4, 77.5, 77.4], [0.0, 0.0, 0.0])
+    got = marsgeo.distance.distances_from(pts, (77.4, 0.0))
+    assert got["distance_m"].tolist()[0] == got["distance_m"].tolist()[2] == 0.0
+    assert got["bearing_deg"].isna().tolist() == [True, False, True]
+    assert got.loc[1, "bearing_deg"] == pytest.approx(90.0, abs=1e-6)  # due east on the equator
+
+
+@pytest.mark.parametrize(
+    ("origin", "words"),
+    [
+        ((77.4, 95.0), ["origin", "95.0", "-90..90", "longitude first"]),
+        ((437.4, 18.4), ["origin", "437.4", "-360..360"]),
+        ((float("nan"), 18.4), ["origin", "NaN", "(lon, lat)"]),
+        ((77.4, 18.4, 0.0), ["origin=(77.4, 18.4, 0.0)", "one (lon, lat) pair"]),
+        (("77.4", 18.4), ["origin", "'77.4'", "numbers"]),
+        ((True, 18.4), ["origin", "True", "numbers"]),
+        ("77.4, 18.4", ["origin='77.4, 18.4'", "(lon, lat)"]),
+        (None, ["origin=None", "(lon, lat)"]),
+        (Point(), ["origin", "not a point"]),
+        (LineString([(77, 18), (78, 18)]), ["origin", "not a point"]),
+        (
+            gpd.GeoSeries([Point(77, 18), Point(78, 18)], crs=mcrs.MARS_GEOGRAPHIC),
+            ["origin holds 2 points", "one"],
+        ),
+        (gpd.GeoSeries([Point(77, 95)], crs=mcrs.MARS_GEOGRAPHIC), ["origin", "95"]),
+    ],
+)
+def test_bad_origins_are_refused(depot: gpd.GeoDataFrame, origin: object, words: list[str]) -> None:
+    with pytest.raises(CoordinateError) as info:
+        marsgeo.distance.distances_from(depot, origin)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_distances_from_checks_points_and_keeps_them(depot: gpd.GeoDataFrame) -> None:
+    before = depot.copy()
+    marsgeo.distance.distances_from(depot, LANDING)
+    pd.testing.assert_frame_equal(pd.DataFrame(depot), pd.DataFrame(before))
+    with pytest.raises(CRSError, match="Earth"):
+        marsgeo.distance.distances_from(depot.set_crs("EPSG:4326", allow_override=True), LANDING)
+    with pytest.raises(CRSError):
+        marsgeo.distance.distances_from(depot, gpd.GeoSeries([Point(*LANDING)], crs="EPSG:4326"))
+    unnamed = points([77.4, 77.5], [18.4, 18.4])
+    assert marsgeo.distance.distances_from(unnamed, LANDING).index.name is None
+
+
+def test_a_bearing_a_hair_west_of_north_is_0_not_360() -> None:
+    # the second point is one float step west of due north: the azimuth is about -1e-14 deg,
+    # which is a bearing of 0 (360.0 would be outside 0..360 as the columns define it)
+    pts = points([77.4, np.nextafter(77.4, 0.0)], [18.4, 60.0])
+    pair = marsgeo.pairwise_distances(pts)["azimuth_deg"].iloc[0]
+    near = marsgeo.nearest_neighbours(pts)["azimuth_deg"].iloc[0]
+    bearing = marsgeo.distance.distances_from(pts, (77.4, 18.4))["bearing_deg"].iloc[1]
+    for value in (pair, near, bearing):
+        assert 0.0 <= value < 360.0
+        assert value == pytest.approx(0.0, abs=1e-9)

@@ -91,7 +91,7 @@ def test_tables_go_to_csv_only(tmp_path: Path) -> None:
 def test_export_errors_and_atomicity(tmp_path: Path) -> None:
     tubes = marsgeo.load_depot()
     with pytest.raises(InputError, match="unknown extension"):
-        marsgeo.export(tubes, tmp_path / "t.kml")
+        marsgeo.export(tubes, tmp_path / "t.xlsx")
     with pytest.raises(DataFileError, match="does not exist"):
         marsgeo.export(tubes, tmp_path / "no" / "t.gpkg")
     with pytest.raises(marsgeo.errors.CRSError, match="Earth"):
@@ -670,3 +670,85 @@ def test_layer_names_geopackage_keeps_for_itself_are_refused(
     with pytest.raises(InputError, match=rf"{shown!r}.*GeoPackage keeps.*another layer name"):
         marsgeo.export(marsgeo.load_depot(), path, layer=layer)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- KML and Shapefile -----------------------------------------------------------------------
+
+
+def test_shapefile_field_names_fit_the_format_and_stay_unique() -> None:
+    from marsgeo.io import shapefile_field_names
+
+    columns = [
+        "sample_type",
+        "sample_type_detail",
+        "sample_type_confidence",
+        "Sample_Typ",
+        "lon",
+        "position_uncertainty_m",
+        "ä" * 8,
+        "x" * 30,
+        "x" * 31,
+    ]
+    fields = shapefile_field_names(columns)
+    assert list(fields) == columns
+    assert all(len(f.encode("utf-8")) <= 10 for f in fields.values())  # dBASE: 10 bytes
+    assert len({f.casefold() for f in fields.values()}) == len(columns)
+    for name, field in fields.items():
+        if len(name.encode("utf-8")) <= 10:
+            assert field == name  # names that fit are kept
+        else:
+            stem = field.rsplit("_", 1)[0] if field != name[: len(field)] else field
+            assert name.startswith(stem)
+
+
+def test_export_shapefile_keeps_mars_and_says_what_it_cut(tmp_path: Path) -> None:
+    tubes = marsgeo.load_depot()
+    target = tmp_path / "t.shp"
+    (tmp_path / "t.qix").write_bytes(b"an index of an older file")
+    assert marsgeo.io.shapefile_cut_texts(tubes) == {
+        c: [i for i, t in tubes[c].items() if isinstance(t, str) and len(t.encode()) > 254]
+        for c in tubes.columns
+        if tubes[c].map(lambda t: isinstance(t, str) and len(t.encode()) > 254).any()
+    }
+    marsgeo.export(tubes, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "t.cpg", "t.dbf", "t.prj", "t.shp", "t.shx",
+    ]  # fmt: skip
+    assert "Mars" in (tmp_path / "t.prj").read_text()
+    back = marsgeo.read_tubes(target)
+    assert back.crs == MARS_GEOGRAPHIC and back.index.tolist() == list(range(1, 11))
+    assert back.geometry.x.tolist() == tubes.geometry.x.tolist()
+    long = tubes["collected_date_method"]
+    # the texts as dBASE holds them: their first 254 bytes, whole characters
+    cut = [t.encode("utf-8")[:254].decode("utf-8", errors="ignore") for t in long]
+    assert any(len(t.encode("utf-8")) > 254 for t in long)
+    assert [c for c in back.columns if back[c].tolist() == cut]  # the column, cut
+
+
+def test_export_shapefile_refuses_mixed_shapes_and_leaves_the_old_files(tmp_path: Path) -> None:
+    legs = marsgeo.plan_pickup(marsgeo.load_depot(), lander=ASSUMED_LANDER).legs
+    spots = legs[legs.geom_type == "Point"][["kind", "geometry"]]
+    marsgeo.export(spots, tmp_path / "legs.shp")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(InputError, match="LineString, Point") as info:
+        marsgeo.export(legs[["kind", "geometry"]], tmp_path / "legs.shp")
+    assert ".gpkg" in str(info.value)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_export_kml_is_marked_mars_in_mars_degrees(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    tubes = marsgeo.load_depot()
+    lon0, lat0 = float(tubes.geometry.x.mean()), float(tubes.geometry.y.mean())
+    metric = tubes.to_crs(local_crs(lon0, lat0))  # projected input: KML gets lon/lat
+    marsgeo.export(metric, tmp_path / "t.kml")
+    ns = "{http://www.opengis.net/kml/2.2}"
+    root = ET.parse(tmp_path / "t.kml").getroot()
+    assert root.tag == f"{ns}kml" and root.get("hint") == "target=mars"
+    coords = [
+        [float(v) for v in c.text.split(",")]  # type: ignore[union-attr]
+        for c in root.iter(f"{ns}coordinates")
+    ]
+    assert np.allclose(coords, np.column_stack([tubes["lon"], tubes["lat"]]), atol=1e-9)
+    assert [p.findtext(f"{ns}name") for p in root.iter(f"{ns}Placemark")] == tubes["name"].tolist()
