@@ -68,7 +68,7 @@ from marsgeo.errors import (
 )
 
 if TYPE_CHECKING:
-    from marsgeo.typing import CRSLike, PathLike, PointFrame, RasterSource
+    from marsgeo.typing import AreaLike, CRSLike, PathLike, PointFrame, RasterSource
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -994,7 +994,7 @@ def read_window(
 def read_raster(
     source: RasterSource,
     *,
-    aoi: Any = None,
+    aoi: AreaLike | None = None,
     margin_m: float = 0.0,
     band: int = 1,
     crs: CRSLike | None = None,

@@ -52,7 +52,7 @@ from marsgeo.distance import geodesic_area_perimeter, geodetic_lat
 from marsgeo.errors import DataFileError, InputError, MarsGeoError
 
 if TYPE_CHECKING:
-    from marsgeo.typing import CRSLike, RasterSource
+    from marsgeo.typing import AreaLike, CRSLike, RasterSource
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -326,7 +326,9 @@ def _hazard_layers(
     return steep, unknown, why
 
 
-def hazard_mask(slope: Raster, *, max_slope_deg: float = 15.0, extra: Any = None) -> Raster:
+def hazard_mask(
+    slope: Raster, *, max_slope_deg: float = 15.0, extra: Raster | list[Raster] | None = None
+) -> Raster:
     """Boolean hazard raster: too steep, unknown, or flagged by any extra raster.
 
     Parameters
@@ -533,7 +535,7 @@ def check_elevation_at(
 def load_dtm(
     source: RasterSource | Raster | None = None,
     *,
-    aoi: Any = None,
+    aoi: AreaLike | None = None,
     margin_m: float = 500.0,
     crs: CRSLike | None = None,
     max_pixels: int | None = None,

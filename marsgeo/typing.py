@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rasterio.io import DatasetReader
 
 __all__ = [
+    "AreaLike",
     "CRSLike",
     "HazardLike",
     "LonLat",
@@ -54,6 +55,11 @@ LonLat: TypeAlias = "tuple[float, float]"
 #: A position as the functions taking one accept it: (lon, lat) in MARS_GEOGRAPHIC degrees, a
 #: shapely Point in MARS_GEOGRAPHIC, or a one-point GeoSeries/GeoDataFrame in a Mars CRS.
 LonLatLike: TypeAlias = "tuple[float, float] | shapely.Point | gpd.GeoSeries | gpd.GeoDataFrame"
+#: An area of interest: geodata in a Mars CRS (its bounds), a shapely geometry in
+#: MARS_GEOGRAPHIC, or (west, south, east, north) in MARS_GEOGRAPHIC degrees.
+AreaLike: TypeAlias = (
+    "gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | tuple[float, float, float, float]"
+)
 #: Zones to avoid: polygons in a GeoDataFrame/GeoSeries in a Mars CRS, shapely polygons in
 #: MARS_GEOGRAPHIC, WKT text, or a list of those.
 ZonesLike: TypeAlias = (

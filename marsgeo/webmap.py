@@ -44,6 +44,8 @@ from marsgeo.errors import InputError, raise_collected
 from marsgeo.io import check_output
 
 if TYPE_CHECKING:
+    from xyzservices import TileProvider
+
     from marsgeo._raster import Raster
     from marsgeo.routing import PickupPlan
     from marsgeo.typing import PathLike, PointFrame, ShapeFrame
@@ -365,9 +367,9 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     tubes: PointFrame | None,
     *,
     plan: PickupPlan | None = None,
-    places: Any = "jezero",
-    basemap: Any = "trek-hirise",
-    terrain: Any = None,
+    places: str | ShapeFrame | None = "jezero",
+    basemap: str | TileProvider | None = "trek-hirise",
+    terrain: Raster | str | None = None,
     no_fly: ShapeFrame | None = None,
     hazard: ShapeFrame | Raster | str | None = None,
     nearest: bool = True,
