@@ -80,6 +80,11 @@ def is_plain_number(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 
+def is_whole_number(v: Any, low: int) -> bool:
+    """Tell whether ``v`` is a whole number (any integer type, not a boolean) >= ``low``."""
+    return not isinstance(v, (bool, np.bool_)) and isinstance(v, numbers.Integral) and int(v) >= low
+
+
 def finite_number(v: Any) -> float | None:
     """``v`` as a finite float, or None (not a number, a bool, NaN, infinite or too large)."""
     if not is_plain_number(v):
@@ -217,7 +222,7 @@ class HelicopterSpec:
             return []
         if name in _COUNTS:
             low = _COUNTS[name]
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < low:
+            if not is_whole_number(v, low):
                 return [f"{name}={v!r} must be a whole number >= {low}"]
             object.__setattr__(self, name, int(v))
             return []
@@ -279,6 +284,14 @@ class HelicopterSpec:
             return None
         a, b = (parse_lmst(x) / 24.0 * SOL_S for x in self.flight_window_lmst)
         return a, b
+
+    def flight_s(self, distance_m: float) -> float:
+        """Give the duration [s] of a flight of ``distance_m``: cruise, take-off and landing."""
+        return distance_m / self.cruise_speed_m_s + self.takeoff_landing_s
+
+    def drive_s(self, distance_m: float) -> float:
+        """Give the duration [s] of a drive of ``distance_m`` on the wheels."""
+        return distance_m / self.drive_speed_m_s
 
     def flights_by_end_of_sol(self, sol: int) -> int:
         """Most flights one helicopter can have flown by the end of a sol (sol 1 = the first).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ from marsgeo.routing.model import (
     assumed_lander_note,
     finite_number,
     is_plain_number,
+    is_whole_number,
 )
 from marsgeo.routing.optimise import Assignment, assign
 from marsgeo.routing.schedule import Timing, order_trips, schedule, spots_frame
@@ -104,11 +104,6 @@ def _lander_lonlat(lander: Any) -> tuple[float, float]:
     return float(lon_to_180(lon)), lat
 
 
-def _whole(v: Any, low: int) -> bool:
-    """Tell whether ``v`` is a whole number (not a boolean) >= ``low``."""
-    return not isinstance(v, (bool, np.bool_)) and isinstance(v, numbers.Integral) and int(v) >= low
-
-
 def _option_problems(options: dict[str, Any], spec: Any) -> list[str]:
     """Problems with plan_pickup's options (a dict by parameter name)."""
     problems = []
@@ -136,7 +131,7 @@ def _option_problems(options: dict[str, Any], spec: Any) -> list[str]:
     if start_sol is not None:
         from marsgeo.sols import SOL_MAX, SOL_MIN
 
-        if not (_whole(start_sol, SOL_MIN) and int(start_sol) <= SOL_MAX):
+        if not (is_whole_number(start_sol, SOL_MIN) and int(start_sol) <= SOL_MAX):
             problems.append(
                 f"start_sol={start_sol!r} must be a whole Mars 2020 sol in {SOL_MIN}..{SOL_MAX} "
                 "(e.g. 1500), or None"
@@ -156,7 +151,7 @@ def _check_options(
             f"spec must be a marsgeo.HelicopterSpec, got {type(spec).__name__}; build one with "
             "marsgeo.HelicopterSpec(range_m=..., ...)"
         )
-    if not _whole(helicopters, 1):
+    if not is_whole_number(helicopters, 1):
         problems.append(
             f"helicopters={helicopters!r} must be a whole number >= 1 (the 2022-2023 plan had 2)"
         )
@@ -570,18 +565,10 @@ def _check_windows(trips: list[Trip], spec: HelicopterSpec, *, nights_at_lander:
     if window is None or not trips:
         return
     length = window[1] - window[0]
-    fly = [
-        [
-            line_m(np.asarray(p.coords)) / spec.cruise_speed_m_s + spec.takeoff_landing_s
-            for p in t.pieces
-        ]
-        for t in trips
-    ]
+    fly = [[spec.flight_s(line_m(np.asarray(p.coords))) for p in t.pieces] for t in trips]
     if nights_at_lander:
         need = [
-            2 * sum(f)
-            + spec.pickup_s
-            + 2 * line_m(np.array([t.spot, t.tube])) / spec.drive_speed_m_s
+            2 * sum(f) + spec.pickup_s + 2 * spec.drive_s(line_m(np.array([t.spot, t.tube])))
             for f, t in zip(fly, trips, strict=True)
         ]
         what = "trip, take-off to landing,"

@@ -139,7 +139,7 @@ class _Scheduler:
         self.to_half = spec.takeoff_landing_s / 2.0
         self.pad_busy, self.arm_busy = _Busy(), _Busy()
         self.to_pad = self.length([self.lander, self.pad])
-        self.d_pad = self.to_pad / spec.drive_speed_m_s
+        self.d_pad = spec.drive_s(self.to_pad)
         self.rows: list[dict[str, Any]] = []
         self.trip_rows: list[dict[str, Any]] = []
         self.expected = 0.0
@@ -149,10 +149,6 @@ class _Scheduler:
         c = np.asarray(coords, dtype=float)
         _, _, d = self.geod.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])
         return float(np.sum(d))
-
-    def fly_s(self, d: float) -> float:
-        """Give the duration [s] of a flight of ``d`` metres."""
-        return d / self.spec.cruise_speed_m_s + self.spec.takeoff_landing_s
 
     def can_fly(self, h: _Heli, t: float, dur: float, count: int) -> float:
         """Give the earliest start >= t for ``count`` flights of ``dur`` s in all, in one sol."""
@@ -178,12 +174,12 @@ class _Scheduler:
         spec = self.spec
         flight: int | None = None
         if kind.startswith("flight"):
-            dur = self.fly_s(dist)
+            dur = self.spec.flight_s(dist)
             h.flown += 1
             h.on_sol[_sol_of(start)] = h.on_sol.get(_sol_of(start), 0) + 1
             flight = h.flown
         elif kind.startswith("drive"):
-            dur = dist / spec.drive_speed_m_s
+            dur = spec.drive_s(dist)
         else:
             dur = spec.pickup_s if kind == "pickup" else spec.handover_s
         self.rows.append(
@@ -212,14 +208,14 @@ class _Scheduler:
         now = self._leave(h, t, out_d, spot_tube)
         for c, d in zip(outs, out_d, strict=True):
             now = self.add(
-                h, t, "flight_out", LineString(c), self.can_fly(h, now, self.fly_s(d), 1), d
+                h, t, "flight_out", LineString(c), self.can_fly(h, now, self.spec.flight_s(d), 1), d
             )
         now = self.add(h, t, "drive_to_tube", LineString([t.spot, t.tube]), now, spot_tube)
         now = self.add(h, t, "pickup", Point(t.tube), now)
         now = self.add(h, t, "drive_to_spot", LineString([t.tube, t.spot]), now, spot_tube)
         backs = [c[::-1] for c in reversed(outs)]
         for k, (c, d) in enumerate(zip(backs, out_d[::-1], strict=True)):
-            at = self.can_fly(h, now, self.fly_s(d), 1)
+            at = self.can_fly(h, now, self.spec.flight_s(d), 1)
             if k == len(backs) - 1:
                 at = self._land_on_pad(h, at, d)
             now = self.add(h, t, "flight_back", LineString(c), at, d)
@@ -238,12 +234,12 @@ class _Scheduler:
             # the whole trip, take-off to landing, inside one sol's window and flights
             count = 2 * len(out_d)
             span = (
-                2 * sum(self.fly_s(d) for d in out_d)
-                + 2 * spot_tube / spec.drive_speed_m_s
+                2 * sum(self.spec.flight_s(d) for d in out_d)
+                + 2 * spec.drive_s(spot_tube)
                 + spec.pickup_s
             )
         else:
-            count, span = 1, self.fly_s(out_d[0])
+            count, span = 1, self.spec.flight_s(out_d[0])
         start = h.t
         while True:
             ok = self.can_fly(h, start + self.d_pad, span, count)
@@ -259,7 +255,7 @@ class _Scheduler:
 
     def _land_on_pad(self, h: _Heli, at: float, d: float) -> float:
         """Delay the last flight back until the pad is free from landing to driving off it."""
-        dur = self.fly_s(d)
+        dur = self.spec.flight_s(d)
         while True:
             landing = at + dur - self.to_half
             clear = self.pad_busy.free(landing, at + dur + self.d_pad)
