@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     __version__: str
-    from marsgeo import basemap, crs, errors, io, routing, sols
+    from marsgeo import basemap, crs, errors, io, places, routing, sols
     from marsgeo.depot import load_depot, read_tubes, sources, validate_tubes
     from marsgeo.distance import (
         distance_matrix,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from marsgeo.io import export
     from marsgeo.jezero import jezero_features, read_outline
+    from marsgeo.places import read_places, tube_positions_from_places
     from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
     from marsgeo.webmap import depot_map, save_map
 
@@ -53,6 +54,8 @@ _LAZY = {
     "export": "marsgeo.io",
     "jezero_features": "marsgeo.jezero",
     "read_outline": "marsgeo.jezero",
+    "read_places": "marsgeo.places",
+    "tube_positions_from_places": "marsgeo.places",
     "HelicopterSpec": "marsgeo.routing",
     "PickupPlan": "marsgeo.routing",
     "plan_pickup": "marsgeo.routing",
@@ -67,6 +70,7 @@ _SUBMODULES = (
     "errors",
     "io",
     "jezero",
+    "places",
     "routing",
     "sols",
     "typing",
@@ -121,8 +125,10 @@ __all__ = [
     "load_depot",
     "nearest_neighbours",
     "pairwise_distances",
+    "places",
     "plan_pickup",
     "read_outline",
+    "read_places",
     "read_tubes",
     "routing",
     "save_map",
@@ -130,6 +136,7 @@ __all__ = [
     "sols",
     "sources",
     "spacing_violations",
+    "tube_positions_from_places",
     "validate_tubes",
     "versions",
 ]

@@ -230,7 +230,7 @@ def _public_functions() -> list[Callable[..., Any]]:
 
     found: dict[str, Callable[..., Any]] = {}
     for module in ("crs", "depot", "distance", "sols", "jezero", "basemap", "routing",
-                   "webmap", "io"):  # fmt: skip
+                   "webmap", "io", "places"):  # fmt: skip
         mod = importlib.import_module(f"marsgeo.{module}")
         for name in mod.__all__:
             obj = getattr(mod, name)
