@@ -25,8 +25,8 @@ import geopandas as gpd
 import numpy as np
 
 import marsgeo
-from marsgeo import distance
 from marsgeo.crs import MARS_GEOGRAPHIC, MARS_SPHERE_RADIUS_M, mars_geod
+from marsgeo.distance import _kernel, _nearest
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -73,12 +73,12 @@ def plain_kdtree(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
 @contextlib.contextmanager
 def all_pairs_scan() -> Iterator[None]:
     """(d): nearest_neighbours with the all-pairs scan in place of the k-d tree."""
-    tree = distance._nearest
-    distance._nearest = lambda pts: distance._nearest_all_pairs(pts)[0]
+    tree = _nearest.nearest
+    _nearest.nearest = lambda pts: _nearest.nearest_all_pairs(pts)[0]
     try:
         yield
     finally:
-        distance._nearest = tree
+        _nearest.nearest = tree
 
 
 def bench_nearest(sizes: list[int], scan_size: int, repeat: int) -> None:
@@ -98,9 +98,9 @@ def bench_nearest(sizes: list[int], scan_size: int, repeat: int) -> None:
         )
         ratio = t_ours / t_plain
         # the search alone, without checking the points and building lines and azimuths
-        prepared = distance._prepared(pts, None)[1]
+        prepared = _kernel.prepared(pts, None)[1]
         t_search, _ = best_of_both(
-            partial(distance._nearest, prepared), partial(plain_kdtree, lon, lat), repeat
+            partial(_nearest.nearest, prepared), partial(plain_kdtree, lon, lat), repeat
         )
         print(f"  {n:>9,} points: marsgeo {t_ours:7.3f} s, (c) plain cKDTree {t_plain:7.3f} s")
         print(

@@ -17,9 +17,11 @@ __all__ = [
     "DataFileError",
     "InputError",
     "MarsGeoError",
+    "MissingExtraError",
     "PlanningError",
     "TooLargeError",
     "UnreachableError",
+    "missing_extra",
 ]
 
 
@@ -88,6 +90,28 @@ class DataFileError(MarsGeoError, OSError):
 
 class PlanningError(InputError):
     """A pickup plan cannot be made from these inputs (e.g. a tube inside a no-fly zone)."""
+
+
+class MissingExtraError(MarsGeoError, ImportError):
+    """An optional dependency is not installed; the message names the ``pip install`` to run.
+
+    Made by :func:`missing_extra`. Also an :class:`ImportError`, so code that guards an
+    optional import with ``except ImportError`` keeps working.
+    """
+
+
+def missing_extra(what: str, extra: str, cause: ImportError) -> MissingExtraError:
+    """Make the error for ``what`` needing the optional extra ``extra`` (``cause``: the import).
+
+    >>> err = missing_extra("figures", "plot", ImportError("No module named 'matplotlib'"))
+    >>> isinstance(err, ImportError), str(err).endswith('pip install "marsgeo[plot]"')
+    (True, True)
+    """
+    msg = (
+        f"{what} need an optional dependency that is not installed ({cause}); install it "
+        f'with: pip install "marsgeo[{extra}]"'
+    )
+    return MissingExtraError(msg)
 
 
 class TooLargeError(InputError):

@@ -127,9 +127,9 @@ def test_pairwise_max_distance_and_blocks(monkeypatch: pytest.MonkeyPatch) -> No
     near = marsgeo.pairwise_distances(points(lon, lat), max_distance_m=1000.0)
     assert len(near) == (full["distance_m"] <= 1000.0).sum() > 0
     # small blocks give the same answer as one block
-    import marsgeo.distance as mdist
+    from marsgeo.distance import _kernel
 
-    monkeypatch.setattr(mdist, "_BLOCK_PAIRS", 997)
+    monkeypatch.setattr(_kernel, "BLOCK_PAIRS", 997)
     blocked = marsgeo.pairwise_distances(points(lon, lat))
     pd.testing.assert_frame_equal(
         pd.DataFrame(blocked.drop(columns="geometry")), pd.DataFrame(full.drop(columns="geometry"))
@@ -141,12 +141,12 @@ def test_pairwise_max_distance_and_blocks(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_max_distance_is_exact_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import marsgeo.distance as mdist
+    from marsgeo.distance import _kernel
 
     rng = np.random.default_rng(11)
     lon, lat = rng.uniform(77.0, 77.1, 300), rng.uniform(18.4, 18.5, 300)
     full = marsgeo.pairwise_distances(points(lon, lat))
-    monkeypatch.setattr(mdist, "_BLOCK_PAIRS", 1000)
+    monkeypatch.setattr(_kernel, "BLOCK_PAIRS", 1000)
     for limit in full["distance_m"].sample(20, random_state=1):
         got = marsgeo.pairwise_distances(points(lon, lat), max_distance_m=float(limit))
         assert (got["distance_m"] <= limit).all()

@@ -17,8 +17,8 @@ import pyproj
 import pytest
 
 import marsgeo
-from marsgeo import distance
 from marsgeo.crs import MARS_GEOGRAPHIC
+from marsgeo.distance import _kernel, _nearest
 
 from .reference import haversine_m
 
@@ -74,8 +74,8 @@ def no_all_pairs_scan(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed every pair: the k-d tree was not used")
 
-    monkeypatch.setattr(distance._Points, "rows", refuse)
-    monkeypatch.setattr(distance._Points, "matrix", refuse)
+    monkeypatch.setattr(_kernel.Points, "rows", refuse)
+    monkeypatch.setattr(_kernel.Points, "matrix", refuse)
     yield
 
 
@@ -88,11 +88,11 @@ def test_nearest_neighbours_equal_the_all_pairs_scan(
     for seed in range(6):
         lon, lat = layout(kind, seed)
         pts = points(lon, lat)
-        scan, _ = distance._nearest_all_pairs(
-            distance._Points(lon, lat, geod or marsgeo.crs.mars_geod())
+        scan, _ = _nearest.nearest_all_pairs(
+            _kernel.Points(lon, lat, geod or marsgeo.crs.mars_geod())
         )
         with monkeypatch.context() as patch:
-            patch.setattr(distance._Points, "rows", None)  # any all-pairs scan would fail
+            patch.setattr(_kernel.Points, "rows", None)  # any all-pairs scan would fail
             nn = marsgeo.nearest_neighbours(pts, geod=geod)
         assert nn.index.equals(pts.index) and nn.index.name == "site"
         got = nn["nearest_site"].to_numpy()
@@ -119,7 +119,7 @@ def test_radius_queries_equal_the_all_pairs_filter(
         # 0, a radius that is exactly one pair's distance (kept: at most), and wider ones
         radii = [0.0, float(np.sort(d)[len(d) // 3]), float(np.median(d)), float(d.max())]
         with monkeypatch.context() as patch:
-            patch.setattr(distance._Points, "rows", None)  # any all-pairs scan would fail
+            patch.setattr(_kernel.Points, "rows", None)  # any all-pairs scan would fail
             for radius in radii:
                 near = marsgeo.pairwise_distances(pts, max_distance_m=radius, geod=geod)
                 want = every[d <= radius].reset_index(drop=True).rename_axis("pair_id")
