@@ -47,6 +47,7 @@ COMMANDS = {
     "distances": "geodesic distances between tubes, or from a point",
     "plan": "plan the helicopter pickup of the tubes",
     "map": "write the interactive map of the depot (HTML)",
+    "terrain": "write the slope or hillshade of a DTM (GeoTIFF), block by block",
     "info": "versions of marsgeo, PROJ, GDAL; Mars CRS availability",
 }
 #: File extensions ``--output`` writes (as :data:`marsgeo.io.FORMATS`, not imported here).
@@ -243,6 +244,16 @@ PLAN_FLAGS = {
 }
 NO_FLY_FLAGS = {"path": "--no-fly", "crs": "--no-fly-crs", "layer": "--no-fly-layer"}
 MAP_FLAGS = {"basemap": "--basemap", "terrain": "--terrain", "path": "--html"}
+TERRAIN_FLAGS = {
+    "source": "DTM",
+    "path": "--output",
+    "kind": "--kind",
+    "azimuth_deg": "--azimuth",
+    "altitude_deg": "--altitude",
+    "crs": "--crs",
+}
+#: File extensions ``terrain --output`` writes.
+TERRAIN_EXTENSIONS = (".tif", ".tiff")
 
 # Python spellings of a fix -> the command line's ({flag} is the flag of the parameter named)
 _FIXES: tuple[tuple[str, str], ...] = (
@@ -743,18 +754,50 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     return 0
 
 
-def _cmd_info(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
-    import json
+def _cmd_terrain(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
+    from marsgeo.basemap import write_terrain
+    from marsgeo.io import check_output
 
+    with _door({"path": "--output"}, flag="--output"):
+        check_output(args.output, extensions=TERRAIN_EXTENSIONS)
+    with _door(TERRAIN_FLAGS, flag="DTM"):
+        path = write_terrain(
+            args.dtm,
+            args.output,
+            kind=args.kind,
+            azimuth_deg=args.azimuth,
+            altitude_deg=args.altitude,
+            crs=args.crs,
+        )
+    size = os.stat(path).st_size / 1024
+    what = "slope in degrees" if args.kind == "slope" else "hillshade, 0 (shadow) to 1 (sunlit)"
+    out.write(f"wrote {os.path.abspath(path)} ({size:.0f} KiB; {what} of {args.dtm})\n")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
 
+    if args.raster is not None:
+        from marsgeo.basemap import describe_file
+
+        with _door({"source": "RASTER"}, flag="RASTER"):
+            described = describe_file(args.raster)
+        _write_info(described, args.format, out)
+        return 0
     info = marsgeo.versions()
-    if args.format == "json":
+    _write_info(info, args.format, out)
+    return 0 if info["IAU_2015 Mars CRSs"] == "available" else 1
+
+
+def _write_info(info: dict[str, str], fmt: str, out: _Output) -> None:
+    import json
+
+    if fmt == "json":
         out.write(json.dumps(info, indent=2) + "\n")
     else:
         width = max(len(k) for k in info)
         out.write("".join(f"{key:<{width}} : {value}\n" for key, value in info.items()))
-    return 0 if info["IAU_2015 Mars CRSs"] == "available" else 1
 
 
 # --- the parser ------------------------------------------------------------------------------
@@ -998,7 +1041,73 @@ def _map_opts(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_cmd_map)
 
 
+def _degrees(text: str) -> float:
+    """Parse an angle in degrees (an argparse type)."""
+    import math
+
+    try:
+        value = float(text.strip())
+    except ValueError:
+        msg = f"{_shown(text)} is not a number of degrees; pass e.g. 315"
+        raise _type_error(msg) from None
+    if not math.isfinite(value):
+        msg = f"{_shown(text)} is not a finite number of degrees; pass e.g. 315"
+        raise _type_error(msg)
+    return value
+
+
+def _terrain_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "dtm",
+        metavar="DTM",
+        help="the DTM, elevations in metres: a GeoTIFF (or another raster GDAL reads) or the "
+        "https:// URL of a cloud-optimised GeoTIFF",
+    )
+    p.add_argument(
+        "--kind",
+        choices=("slope", "hillshade"),
+        default="slope",
+        help="slope in degrees (default) or hillshade, 0 (shadow) to 1 (sunlit)",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="PATH",
+        help="GeoTIFF to write, ending .tif or .tiff; its folder must exist",
+    )
+    p.add_argument(
+        "--azimuth",
+        type=_degrees,
+        default=315.0,
+        metavar="DEG",
+        help="hillshade: where the light comes from, clockwise from north (default 315)",
+    )
+    p.add_argument(
+        "--altitude",
+        type=_degrees,
+        default=45.0,
+        metavar="DEG",
+        help="hillshade: the sun's elevation above the horizon, > 0 and <= 90 (default 45)",
+    )
+    p.add_argument(
+        "--crs",
+        metavar="CRS",
+        default=None,
+        help="the DTM's CRS if the file has none or an ambiguous one; relabels, never reprojects",
+    )
+    p.set_defaults(func=_cmd_terrain)
+
+
 def _info_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "raster",
+        nargs="?",
+        default=None,
+        metavar="RASTER",
+        help="a raster file or URL to describe: product, source, kind, units, CRS and body "
+        "radius (without it: versions of marsgeo, PROJ and GDAL)",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=_cmd_info)
 
@@ -1014,6 +1123,9 @@ _DESCRIPTIONS = {
     "map": "Write an interactive HTML map of the depot: tubes with their metadata, "
     "distances, the pickup plan, Jezero context, a Mars-correct scale bar and measuring "
     "tool, and the drop-order timeline.",
+    "terrain": "Write the slope (degrees) or hillshade of a DTM to a GeoTIFF with the DTM's "
+    "exact Mars CRS, block by block, so a DTM larger than memory works too; ground distances "
+    "are geodesics on Mars. Progress is shown on a terminal.",
     "info": "Print versions and check that PROJ has the IAU Mars CRSs.",
 }
 _OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
@@ -1021,6 +1133,7 @@ _OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "distances": _distances_opts,
     "plan": _plan_opts,
     "map": _map_opts,
+    "terrain": _terrain_opts,
     "info": _info_opts,
 }
 

@@ -591,6 +591,11 @@ def _add_terrain(m: folium.Map, terrain: Any, grid: str, *, over_basemap: bool) 
             "marsgeo.basemap.read_raster) or 'synthetic'."
         )
         raise InputError(msg)
+    from marsgeo._products import PRODUCT_TAG, product_credit
+
+    # the product and its source, as the reader named them (e.g. a USGS DTM mosaic's file);
+    # render_png credits a known product with them
+    credit, product = product_credit(raster.tags), raster.tags.get(PRODUCT_TAG, "")
     if raster.units in ("m", "metre", "meter") and raster.name != "hillshade":
         raster = hillshade(raster)
         overlay = render_png(raster, grid=grid, vmin=0.0, vmax=1.0, opacity=0.75)
@@ -606,6 +611,8 @@ def _add_terrain(m: folium.Map, terrain: Any, grid: str, *, over_basemap: bool) 
     }
     if not raster.synthetic:
         DataLayer("image", data, "Terrain").add_to(m)
+        if credit and product not in attribution:  # a file marsgeo does not know
+            return f"Terrain overlay: {attribution}; {_text(credit)}"
         return f"Terrain overlay: {attribution}"
     # synthetic terrain says so on the image and in the attribution bar, and never covers a
     # real basemap unless the user turns it on

@@ -559,7 +559,7 @@ def test_dtm_without_data_at_the_tubes_says_so(tmp_path: Path) -> None:
     dtm = bm.read_raster(path)
     areas = marsgeo.basemap.hazard_polygons(bm.hazard_mask(bm.slope_deg(dtm)))
     assert "no elevation data" in areas["rule"].iloc[0]
-    from marsgeo._terrain import hazard_areas
+    from marsgeo.basemap import hazard_areas
 
     rules = set(hazard_areas(dtm)["rule"])
     assert rules == {"no elevation data (unknown terrain)"}
@@ -578,7 +578,7 @@ def test_impossible_elevations_are_no_data_not_cliffs(tmp_path: Path) -> None:
     assert "(row 0, column 0)" in dtm.description and "elevation range" in dtm.description
     slope = bm.slope_deg(dtm)
     assert np.nanmax(slope.data) < 1.0  # flat ground everywhere there is data
-    from marsgeo._terrain import hazard_areas
+    from marsgeo.basemap import hazard_areas
 
     assert set(hazard_areas(dtm)["rule"]) == {"no elevation data (unknown terrain)"}
     # under the tubes it is an error that names the file and the block

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from numbers import Integral, Real
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from marsgeo._numbers import is_number, is_whole
 from marsgeo.errors import (
     InputError,
     raise_collected,
@@ -447,18 +447,14 @@ def _milp(
 # --- the entry point ------------------------------------------------------------------------
 
 
-def _whole(x: Any) -> bool:
-    return isinstance(x, Integral) and not isinstance(x, bool)
-
-
 def _number(x: Any) -> float:
-    return float(x) if isinstance(x, Real) and not isinstance(x, bool) else math.nan
+    return float(x) if is_number(x) else math.nan
 
 
 def _trip_problems(flights: Sequence[int], dist: Sequence[float]) -> list[str]:
     """Problems with the trips' flight counts and distances."""
     problems = []
-    bad = [(i, x) for i, x in enumerate(flights) if not _whole(x) or int(x) < 1]
+    bad = [(i, x) for i, x in enumerate(flights) if not is_whole(x) or int(x) < 1]
     if bad:
         problems.append(
             f"flights[{bad[0][0]}]={bad[0][1]!r}: each trip's flights must be a whole number >= 1"
@@ -486,8 +482,8 @@ def _check(
     whole_trips_per_sol: Any,
 ) -> None:
     problems = _trip_problems(flights, dist)
-    bad = any(not _whole(x) or int(x) < 1 for x in flights)
-    whole, number = _whole, _number
+    bad = any(not is_whole(x) or int(x) < 1 for x in flights)
+    whole, number = is_whole, _number
     if not whole(helicopters) or int(helicopters) < 1:
         problems.append(f"helicopters={helicopters!r} must be a whole number >= 1")
     if not whole(flights_per_sol) or int(flights_per_sol) < 1:
