@@ -11,6 +11,19 @@ Rasters
     step, as the pickup planner and the web map do); :func:`render_png` draws a
     raster for a web-map overlay with exact bounds.
 
+Terrain at any size
+    Slope, hillshade and hazards work block by block with the one-pixel overlap Horn's
+    method needs, so their temporary memory stays bounded whatever the DTM's size, and the
+    result is exactly that of the whole array. Ground steps are geodesics on the DTM's body,
+    measured once per row on geographic and cylindrical grids (the USGS equirectangular
+    products) and on a checked lattice elsewhere. :func:`write_terrain` turns a DTM on disk,
+    larger than memory, into a slope or hillshade GeoTIFF block by block. The terrain
+    functions and :func:`sample_raster` also take an :class:`xarray.DataArray` with a Mars CRS,
+    as ``rioxarray.open_rasterio(path, chunks=...)`` gives (extra ``marsgeo[dask]``): Dask-backed
+    input gives lazy results computed with ``dask.array.map_overlap``, which a
+    ``dask.distributed`` cluster runs unchanged. Long work shows progress (``tqdm``) in a
+    terminal or Jupyter; ``progress=False`` or ``MARSGEO_PROGRESS=0`` hides it.
+
 Offline terrain
     :func:`synthetic_dtm` generates a deterministic, clearly labelled SYNTHETIC DTM around
     Three Forks, so the demo, docs and tests have terrain without downloads.
@@ -23,8 +36,8 @@ Files and sizes
     elsewhere whose keys cannot pin its CRS down (on the Mars ellipsoid: west-positive
     longitudes, planetocentric latitudes) is refused unless ``crs=`` names it. Work that
     would hold more than :data:`MAX_PIXELS` pixels in memory is refused with
-    :class:`~marsgeo.errors.TooLargeError` (pass ``max_pixels=`` to allow more); slope and
-    hillshade work in strips of rows.
+    :class:`~marsgeo.errors.TooLargeError` (pass ``max_pixels=`` to allow more); slope,
+    hillshade and hazards work block by block.
 
 Tile providers
     :func:`tile_providers` / :func:`tile_provider` give NASA Mars Trek (HiRISE 25 cm and CTX
@@ -35,32 +48,24 @@ Tile providers
 
 from __future__ import annotations
 
+from marsgeo._hazards import hazard_areas, hazard_mask, hazard_polygons
 from marsgeo._overlay import PngOverlay, render_png
-from marsgeo._raster import (
-    COG_ENV,
-    COMPRESSIONS,
-    CRS_TAG,
-    GDAL_CACHE_BYTES,
-    MAX_PIXELS,
-    Raster,
-    open_raster,
-    read_raster,
-    reproject_raster,
-    sample_raster,
-    write_raster,
-)
+from marsgeo._raster import MAX_PIXELS, Raster
+from marsgeo._raster_crs import CRS_TAG
+from marsgeo._raster_open import COG_ENV, GDAL_CACHE_BYTES, open_raster
+from marsgeo._raster_read import describe_file, read_raster
+from marsgeo._raster_reproject import reproject_raster
+from marsgeo._raster_sample import sample_raster
+from marsgeo._raster_write import COMPRESSIONS, write_raster
+from marsgeo._slope import hillshade, slope_deg
 from marsgeo._terrain import (
     MARS_HIGHEST_ELEV_M,
     MARS_LOWEST_ELEV_M,
     SYNTHETIC_SEED,
-    hazard_areas,
-    hazard_mask,
-    hazard_polygons,
-    hillshade,
     load_dtm,
-    slope_deg,
     synthetic_dtm,
 )
+from marsgeo._terrain_file import write_terrain
 from marsgeo._tiles import MAX_ZOOM, tile_index, tile_provider, tile_providers
 
 __all__ = [
@@ -75,6 +80,7 @@ __all__ = [
     "SYNTHETIC_SEED",
     "PngOverlay",
     "Raster",
+    "describe_file",
     "hazard_areas",
     "hazard_mask",
     "hazard_polygons",
@@ -91,4 +97,5 @@ __all__ = [
     "tile_provider",
     "tile_providers",
     "write_raster",
+    "write_terrain",
 ]

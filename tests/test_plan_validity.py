@@ -284,13 +284,9 @@ def test_depot_plan_flies_around_a_no_fly_zone(
 
 @functools.cache
 def _synthetic_hazards() -> gpd.GeoDataFrame:
-    from marsgeo import _terrain, basemap
+    from marsgeo import basemap
 
-    # hazard polygons from a mask, slope or DTM (kept in _terrain until basemap re-exports it)
-    areas: Callable[[Any], gpd.GeoDataFrame] = getattr(
-        basemap, "hazard_areas", _terrain.hazard_areas
-    )
-    return areas(basemap.load_dtm(None))
+    return basemap.hazard_areas(basemap.load_dtm(None))
 
 
 def _lander_beyond_a_hazard(hazards: gpd.GeoDataFrame) -> tuple[float, float]:
