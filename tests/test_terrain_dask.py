@@ -24,14 +24,6 @@ dask_array = pytest.importorskip("dask.array")
 rioxarray = pytest.importorskip("rioxarray")
 distributed = pytest.importorskip("distributed")
 
-pytestmark = [
-    # rioxarray multiplies Affine objects with `*`, which affine >= 3.1 deprecates (as
-    # rasterio does: see pyproject.toml); only that warning, only from rioxarray
-    pytest.mark.filterwarnings(
-        "ignore:Use `@` matmul instead of `\\*` mul operator:PendingDeprecationWarning:rioxarray"
-    ),
-]
-
 R = 3_396_190.0
 
 
