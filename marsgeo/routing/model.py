@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from marsgeo._numbers import is_number, is_whole
 from marsgeo.crs import (
     mars_geod,
 )
@@ -75,19 +76,14 @@ def assumed_lander_note() -> str:
     )
 
 
-def is_plain_number(v: Any) -> bool:
-    """Tell whether ``v`` is a real number and not a boolean."""
-    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
-
-
 def is_whole_number(v: Any, low: int) -> bool:
     """Tell whether ``v`` is a whole number (any integer type, not a boolean) >= ``low``."""
-    return not isinstance(v, (bool, np.bool_)) and isinstance(v, numbers.Integral) and int(v) >= low
+    return is_whole(v) and int(v) >= low
 
 
 def finite_number(v: Any) -> float | None:
     """``v`` as a finite float, or None (not a number, a bool, NaN, infinite or too large)."""
-    if not is_plain_number(v):
+    if not is_number(v):
         return None
     try:
         f = float(v)
@@ -444,7 +440,7 @@ class PickupPlan:
                 ok = isinstance(v, tuple) and all(isinstance(a, str) for a in v)
                 want = "a tuple of str"
             else:
-                ok = is_plain_number(v)
+                ok = is_number(v)
                 want = "a number"
             if not ok:
                 problems.append(f"{f.name} must be {want}, got {type(v).__name__}")

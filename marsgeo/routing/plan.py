@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
+from marsgeo._numbers import is_number
 from marsgeo._validate import check_points, lonlat
 from marsgeo.crs import (
     lon_to_180,
@@ -40,7 +41,6 @@ from marsgeo.routing.model import (
     PickupPlan,
     assumed_lander_note,
     finite_number,
-    is_plain_number,
     is_whole_number,
 )
 from marsgeo.routing.optimise import Assignment, assign
@@ -91,7 +91,7 @@ def _lander_lonlat(lander: Any) -> tuple[float, float]:
         except TypeError:
             msg = f"{shown} is not a position; {_LANDER_FIX}."
             raise CoordinateError(msg) from None
-        if len(values) != 2 or not all(is_plain_number(v) for v in values):
+        if len(values) != 2 or not all(is_number(v) for v in values):
             msg = f"{shown} is not two numbers; {_LANDER_FIX}."
             raise CoordinateError(msg)
     lon, lat = finite_number(values[0]), finite_number(values[1])
