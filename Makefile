@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[plot]"
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,docs,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[test,docs,dask,plot]"
 	@touch $@ $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run
@@ -32,6 +32,9 @@ demo: $(VENV)/.installed-run
 	@echo "== The Three Forks map =="
 	@mkdir -p $(OUT)
 	$(BIN)/marsgeo map --offline --html $(OUT)/three_forks_map.html
+	@echo
+	@echo "== A figure of the depot for papers (on marsgeo's SYNTHETIC terrain, stamped so) =="
+	$(BIN)/marsgeo figure --dtm synthetic --output $(OUT)/three_forks.png
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marsgeo tests bench examples docs

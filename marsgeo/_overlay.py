@@ -168,7 +168,7 @@ def render_png(
             png.write(rgba)
         data = mem.read()
     west, south, east, north = on_grid.lonlat_bounds()
-    credit = attribution if attribution is not None else _credit(raster)
+    credit = attribution if attribution is not None else raster_credit(raster)
     return PngOverlay(
         png=data,
         bounds=((south, west), (north, east)),
@@ -179,7 +179,7 @@ def render_png(
     )
 
 
-def _credit(raster: Raster) -> str:
+def raster_credit(raster: Raster) -> str:
     """Credit a raster by default: the product and its source, else its description."""
     if raster.tags.get(TITLE_TAG) and not raster.synthetic:
         # a known product (e.g. a USGS DTM mosaic): its name and source, with what was made

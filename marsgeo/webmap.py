@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from marsgeo import _style
 from marsgeo._atomic import atomic_target
 from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
 from marsgeo._validate import check_shapes, lonlat
@@ -53,15 +54,9 @@ if TYPE_CHECKING:
 __all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
 
 #: Marker colour for each sample type (others: purple).
-SAMPLE_COLORS = {
-    "igneous": "#d62728",
-    "sedimentary": "#ff9f1c",
-    "regolith": "#8c564b",
-    "atmospheric": "#1f77b4",
-    "witness": "#9e9e9e",
-}
-_OTHER_COLOR = "#9467bd"
-_HELI_COLORS = ["#00bcd4", "#e91e63", "#8bc34a", "#ffc107", "#3f51b5", "#795548"]
+SAMPLE_COLORS = _style.SAMPLE_COLORS
+_OTHER_COLOR = _style.OTHER_COLOR
+_HELI_COLORS = _style.HELI_COLORS
 
 #: How many characters of one value a map shows (names, then other values).
 NAME_CHARS = 80

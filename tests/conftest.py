@@ -8,6 +8,9 @@ from hypothesis import HealthCheck, settings
 
 import marsgeo
 
+# figures render off screen: no test opens a window, whatever the machine has
+os.environ["MPLBACKEND"] = "Agg"
+
 # "ci" (the default) is derandomized so that a run is repeatable; "dev" explores afresh
 settings.register_profile(
     "ci",
