@@ -471,3 +471,37 @@ class PickupPlan:
             lines.append(f"unreachable tubes left out: {list(self.unreachable.index)}")
         lines.extend(self.assumptions)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Show the plan in Jupyter: its summary and a schedule table, one row per trip.
+
+        Plain HTML without scripts or styles from data: every value is escaped.
+        """
+        import html
+
+        def cell(v: Any, tag: str = "td") -> str:
+            return f"<{tag}>{html.escape(str(v), quote=True)}</{tag}>"
+
+        heads = ["tube", "helicopter", "trip", "sols", "flights", "flight [m]", "needed range [m]"]
+        rows = []
+        trips = self.trips.sort_values(["helicopter", "trip"], kind="stable")
+        for tube, t in trips.iterrows():
+            first, last = int(t["first_sol"]), int(t["last_sol"])
+            values = [
+                tube,
+                int(t["helicopter"]),
+                int(t["trip"]),
+                f"{first}" if first == last else f"{first}-{last}",
+                int(t["flights"]),
+                f"{float(t['flight_m']):.1f}",
+                f"{float(t['needed_range_m']):.1f}",
+            ]
+            rows.append("<tr>" + "".join(cell(v) for v in values) + "</tr>")
+        summary = html.escape(self.summary(), quote=True).replace("\n", "<br>\n")
+        return (
+            '<div class="marsgeo-plan">'
+            f"<p><strong>PickupPlan</strong>: {summary}</p>"
+            '<table class="marsgeo-schedule">'
+            f"<thead><tr>{''.join(cell(h, 'th') for h in heads)}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
