@@ -46,5 +46,5 @@ def _jezero_namespace(request: pytest.FixtureRequest, doctest_namespace: dict[st
     if Path(str(request.node.path)).name == "jezero-data.md":
         doctest_namespace["jezero_files"] = request.getfixturevalue("jezero_files")
         doctest_namespace["places_csv"] = request.getfixturevalue("places_csv")
-    if Path(str(request.node.path)).name == "dask.md":
+    if Path(str(request.node.path)).name in ("dask.md", "figures.md"):
         doctest_namespace["tmp"] = request.getfixturevalue("tmp_path")

@@ -251,6 +251,25 @@ class Raster:
             f"crs={self.crs.name!r}{sphere}{named}>"
         )
 
+    def _repr_png_(self) -> bytes | None:
+        """Return a PNG picture of the raster for notebooks (None without matplotlib).
+
+        A DTM is shown as its hillshade, an image as itself, with its CRS and pixel size in
+        the title, a scale bar and a north arrow; synthetic terrain is stamped SYNTHETIC.
+        Large rasters are drawn decimated. Without the ``plot`` extra (or for a raster that
+        cannot be drawn in a local frame) it returns None, and notebooks show the text repr.
+        """
+        from marsgeo.errors import MarsGeoError
+
+        try:
+            from marsgeo.plot._save import raster_png
+        except ImportError:
+            return None
+        try:
+            return raster_png(self)
+        except MarsGeoError:
+            return None
+
 
 def _check_nodata(nodata: Any, dtype: np.dtype[Any]) -> float | None:
     if nodata is None:

@@ -47,6 +47,7 @@ COMMANDS = {
     "distances": "geodesic distances between tubes, or from a point",
     "plan": "plan the helicopter pickup of the tubes",
     "map": "write the interactive map of the depot (HTML)",
+    "figure": "write a figure of the depot for a paper (PNG, PDF or SVG)",
     "terrain": "write the slope or hillshade of a DTM (GeoTIFF), block by block",
     "info": "versions of marsgeo, PROJ, GDAL; Mars CRS availability",
 }
@@ -254,6 +255,17 @@ TERRAIN_FLAGS = {
 }
 #: File extensions ``terrain --output`` writes.
 TERRAIN_EXTENSIONS = (".tif", ".tiff")
+#: File extensions ``figure --output`` writes (as :data:`marsgeo.plot.FIGURE_FORMATS`, not
+#: imported here: matplotlib is an optional extra).
+FIGURE_EXTENSIONS = (".png", ".pdf", ".svg")
+#: Figure sizes in inches (width, height): the depot, and the depot above the plan's schedule.
+FIGURE_SIZE = (7.0, 6.0)
+FIGURE_SIZE_PLAN = (7.0, 8.5)
+#: Bounds of ``figure --size`` (inches, each side) and ``--dpi`` (dots per inch).
+FIGURE_INCHES_MAX = 50.0
+FIGURE_DPI_MAX = 1200
+#: Library parameters of a figure -> the flags that set them.
+FIGURE_FLAGS = {"raster": "--dtm", "path": "--output", "dpi": "--dpi"}
 
 # Python spellings of a fix -> the command line's ({flag} is the flag of the parameter named)
 _FIXES: tuple[tuple[str, str], ...] = (
@@ -754,6 +766,78 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     return 0
 
 
+def _figure_raster(args: argparse.Namespace, tubes: Any) -> Any:
+    """Return the Raster of --dtm (the synthetic DTM for 'synthetic'), or None."""
+    if args.dtm is None:
+        return None
+    from marsgeo.basemap import load_dtm
+
+    with _door({"source": "--dtm", "path": "--dtm"}, flag="--dtm"):
+        if args.dtm == "synthetic":
+            return load_dtm(None)
+        return load_dtm(args.dtm, aoi=tubes)
+
+
+def _figure_says(
+    args: argparse.Namespace, path: Any, size: tuple[float, float], raster: Any
+) -> str:
+    """Say what ``marsgeo figure`` wrote, in one line."""
+    kind = path.suffix.lower().lstrip(".").upper()
+    if kind == "PNG":
+        shape = f"{round(size[0] * args.dpi)} x {round(size[1] * args.dpi)} px at {args.dpi} dpi"
+    else:
+        shape = f"{size[0]:g} x {size[1]:g} in"
+    said = [f"{os.stat(path).st_size / 1024:.0f} KiB", f"{kind}, {shape}"]
+    if raster is not None:
+        said.append("SYNTHETIC terrain" if raster.synthetic else f"hillshade of {args.dtm}")
+    if args.plan:
+        lander = "ASSUMED lander" if args.lander is None else "lander at --lander"
+        said.append(f"with the pickup plan and its schedule ({lander})")
+    return f"wrote {os.path.abspath(path)} ({'; '.join(said)})\n"
+
+
+def _cmd_figure(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
+    import marsgeo
+    from marsgeo.errors import InputError
+    from marsgeo.io import check_output
+
+    with _door({"path": "--output"}, flag="--output"):
+        check_output(args.output, extensions=FIGURE_EXTENSIONS)
+    if args.lander is not None and not args.plan:
+        msg = "--lander places the lander of the pickup plan; add --plan, or drop --lander."
+        raise InputError(msg)
+    size = args.size or (FIGURE_SIZE_PLAN if args.plan else FIGURE_SIZE)
+    from marsgeo import plot  # matplotlib: the "plot" extra
+    from marsgeo.plot._save import check_figure_size
+
+    with _door(FIGURE_FLAGS):
+        check_figure_size(size[0], size[1], args.dpi)
+    tubes = _catalogue(args)
+    raster = _figure_raster(args, tubes)
+    plan = None
+    if args.plan:
+        lander = _lander(args, err, tubes)
+        with _door(PLAN_FLAGS):
+            plan = marsgeo.plan_pickup(tubes, lander=lander)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=args.dpi, layout="constrained")
+    grid = fig.add_gridspec(2 if plan is not None else 1, 1, height_ratios=(3, 1)[: 1 + bool(plan)])
+    ax = fig.add_subplot(grid[0])
+    if args.catalogue is None:
+        fig.suptitle("The Three Forks sample depot, Jezero crater, Mars")
+    else:
+        fig.suptitle(f"Sample tubes of {os.path.basename(args.catalogue)}")
+    with _door(FIGURE_FLAGS, flag="--dtm" if raster is not None else None):
+        plot.plot_depot(tubes, ax=ax, raster=raster, plan=plan)
+        if plan is not None:
+            plot.plot_schedule(plan, ax=fig.add_subplot(grid[1]))
+    with _door(FIGURE_FLAGS, flag="--output"):
+        path = plot.save_figure(fig, args.output, dpi=args.dpi)
+    out.write(_figure_says(args, path, size, raster))
+    return 0
+
+
 def _cmd_terrain(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     from marsgeo.basemap import write_terrain
     from marsgeo.io import check_output
@@ -1041,6 +1125,79 @@ def _map_opts(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_cmd_map)
 
 
+def _inches(text: str) -> tuple[float, float]:
+    """Parse ``--size W,H``: a figure's width and height in inches (an argparse type)."""
+    import math
+
+    try:
+        width, height = (float(v) for v in text.replace(" ", "").split(","))
+    except ValueError:
+        msg = f"{_shown(text)} is not W,H in inches; write e.g. --size 7,6"
+        raise _type_error(msg) from None
+    if not all(math.isfinite(v) and 1 <= v <= FIGURE_INCHES_MAX for v in (width, height)):
+        msg = (
+            f"{_shown(text)} is out of range; pass a width and a height in inches from 1 to "
+            f"{FIGURE_INCHES_MAX:g}, e.g. --size 7,6"
+        )
+        raise _type_error(msg)
+    return (width, height)
+
+
+def _figure_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--output",
+        "-o",
+        default="three_forks.png",
+        metavar="PATH",
+        help="figure to write, the format from the extension: .png, .pdf or .svg; its "
+        "folder must exist (default: three_forks.png)",
+    )
+    p.add_argument(
+        "--dtm",
+        metavar="PATH|URL|synthetic",
+        help="draw this DTM's hillshade under the tubes ('synthetic': marsgeo's labelled "
+        "synthetic DTM, stamped SYNTHETIC; default: no terrain)",
+    )
+    p.add_argument(
+        "--plan",
+        action="store_true",
+        help="also draw the helicopter pickup plan (2 helicopters) and, below the map, its "
+        "schedule by sol",
+    )
+    _lander_opt(p)
+    p.add_argument(
+        "--dpi",
+        type=_whole(10, FIGURE_DPI_MAX),
+        default=200,
+        metavar="N",
+        help=f"resolution in dots per inch, 10 to {FIGURE_DPI_MAX} (default 200; a PNG is "
+        "width x N by height x N pixels)",
+    )
+    p.add_argument(
+        "--size",
+        type=_inches,
+        metavar="W,H",
+        help=f"width and height in inches, each 1 to {FIGURE_INCHES_MAX:g} (default "
+        f"{FIGURE_SIZE[0]:g},{FIGURE_SIZE[1]:g}; with --plan "
+        f"{FIGURE_SIZE_PLAN[0]:g},{FIGURE_SIZE_PLAN[1]:g})",
+    )
+    p.add_argument(
+        "--catalogue",
+        metavar="PATH",
+        help="your own tube catalogue (CSV with lon/lat, GeoJSON, GeoPackage, Shapefile, "
+        "FlatGeobuf) instead of the Three Forks depot",
+    )
+    for flag, what in (
+        ("--crs", "what the catalogue's coordinates are (relabels, never reprojects)"),
+        ("--layer", "the layer to read from a catalogue file that holds several"),
+        ("--lon-col", "the CSV column of longitudes"),
+        ("--lat-col", "the CSV column of latitudes"),
+        ("--id-col", "the column of tube ids"),
+    ):
+        p.add_argument(flag, metavar="CRS" if flag == "--crs" else "NAME", help=what)
+    p.set_defaults(func=_cmd_figure)
+
+
 def _degrees(text: str) -> float:
     """Parse an angle in degrees (an argparse type)."""
     import math
@@ -1123,6 +1280,11 @@ _DESCRIPTIONS = {
     "map": "Write an interactive HTML map of the depot: tubes with their metadata, "
     "distances, the pickup plan, Jezero context, a Mars-correct scale bar and measuring "
     "tool, and the drop-order timeline.",
+    "figure": "Write a static figure of the depot for a paper or a thesis (PNG, PDF or SVG, "
+    "from the extension): the tubes by sample type with their names, in metres on Mars, "
+    "with a scale bar measured on Mars, a north arrow to true north and the credit of every "
+    "layer; optionally a DTM's hillshade underneath (--dtm) and the pickup plan with its "
+    "schedule (--plan). Synthetic terrain is stamped SYNTHETIC, an assumed lander ASSUMPTION.",
     "terrain": "Write the slope (degrees) or hillshade of a DTM to a GeoTIFF with the DTM's "
     "exact Mars CRS, block by block, so a DTM larger than memory works too; ground distances "
     "are geodesics on Mars. Progress is shown on a terminal.",
@@ -1133,6 +1295,7 @@ _OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "distances": _distances_opts,
     "plan": _plan_opts,
     "map": _map_opts,
+    "figure": _figure_opts,
     "terrain": _terrain_opts,
     "info": _info_opts,
 }

@@ -6,6 +6,7 @@ Not collected by pytest: it runs against the installed package, outside the sour
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,14 @@ with tempfile.TemporaryDirectory() as tmp:
     ).read_text(encoding="utf-8")
     assert "mg.points = function" in page  # package data: webmap.js
     assert "<script src=" not in page and "sha384-" not in page  # Leaflet inlined
+# installed without extras: figures need the "plot" extra, and say so
+assert importlib.util.find_spec("matplotlib") is None, "matplotlib came without the plot extra"
+try:
+    import marsgeo.plot
+except ImportError as exc:
+    assert 'pip install "marsgeo[plot]"' in str(exc), exc
+else:
+    raise AssertionError("marsgeo.plot imported without matplotlib")
 exe = Path(sys.executable).with_name("marsgeo")
 info = subprocess.run([str(exe), "info"], capture_output=True, text=True, check=True).stdout
 assert "IAU_2015 Mars CRSs : available" in info

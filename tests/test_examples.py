@@ -117,3 +117,15 @@ def test_compare_strategies_example(tmp_path: Path) -> None:
     assert len(home) == 2 and (home["trips with a night away"].astype(int) == 0).all()
     away = relayed[(relayed["nights"] != "at the lander")]
     assert (away["trips with a night away"].astype(int) == 10).all()  # 2 flights a sol, 4 a trip
+
+
+def test_depot_figure_example(tmp_path: Path) -> None:
+    done = run_example("depot_figure.py", tmp_path)
+    assert done.returncode == 0, done.stderr
+    for name in ("three_forks.png", "pickup_plan.png", "profile.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+    header = (tmp_path / "three_forks.png").read_bytes()[16:24]
+    size = (int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big"))
+    assert size == (7 * 200, 6 * 200)  # 7 x 6 in at 200 dpi
+    assert (tmp_path / "three_forks.pdf").read_bytes().startswith(b"%PDF-")
+    assert done.stdout.count("wrote ") == 4
