@@ -7,6 +7,7 @@ converted or wrapped), so that each door of marsgeo refuses the same values.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -48,6 +49,20 @@ def _geodata(data: Any, *, name: str, what: str) -> gpd.GeoDataFrame:
         raise InputError(msg)
     require_mars_crs(data, name=name)
     return data
+
+
+def check_plan_tubes(plan: Any, tubes: gpd.GeoDataFrame) -> None:
+    """Refuse drawing a pickup plan with tubes it was not made for (their ids differ)."""
+    known = set(tubes.index)
+    other = [t for t in [*plan.trips.index, *plan.unreachable.index] if t not in known]
+    with contextlib.suppress(TypeError):  # ids of one kind are listed in order
+        other = sorted(other)
+    if other:
+        msg = (
+            f"plan is for tubes {other[:5]} that are not among tubes; draw a plan with the "
+            "tubes it was made for."
+        )
+        raise InputError(msg)
 
 
 def coordinate_check(data: gpd.GeoDataFrame, *, name: str) -> None:

@@ -23,7 +23,6 @@ Computation stays in the other modules; this one only draws.
 from __future__ import annotations
 
 import base64
-import contextlib
 import math
 import re
 from pathlib import Path
@@ -38,7 +37,7 @@ import shapely
 from marsgeo import _style
 from marsgeo._atomic import atomic_target
 from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
-from marsgeo._validate import check_shapes, lonlat
+from marsgeo._validate import check_plan_tubes, check_shapes, lonlat
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, mean_lonlat, require_mars_crs, to_mars_geographic
 from marsgeo.depot import drop_order, validate_tubes
 from marsgeo.errors import InputError, raise_collected
@@ -441,16 +440,7 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
     if plan is not None:
-        known = set(checked.index)
-        other = [t for t in [*plan.trips.index, *plan.unreachable.index] if t not in known]
-        with contextlib.suppress(TypeError):  # ids of one kind are listed in order
-            other = sorted(other)
-        if other:
-            msg = (
-                f"plan is for tubes {other[:5]} that are not among tubes; draw a plan with the "
-                "tubes it was made for."
-            )
-            raise InputError(msg)
+        check_plan_tubes(plan, checked)
     if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
         places = _check_shapes(places, name="places", kinds=_PLACE_KINDS)
     if no_fly is not None:

@@ -5,7 +5,6 @@ Public name: :func:`marsgeo.plot.plot_depot`.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,11 +15,11 @@ import pandas as pd
 import shapely
 
 from marsgeo import _style
-from marsgeo._validate import check_shapes, lonlat
+from marsgeo._validate import check_plan_tubes, check_shapes, lonlat
 from marsgeo.crs import mars_geod, require_mars_crs
 from marsgeo.depot import sources, validate_tubes
 from marsgeo.errors import InputError, raise_collected
-from marsgeo.plot._frame import Frame, frame_crs, frame_for, frame_of
+from marsgeo.plot._frame import Frame, check_frame_crs, frame_for, frame_of
 from marsgeo.plot._labels import (
     BACKDROP,
     add_legend,
@@ -82,9 +81,20 @@ def _figsize_problem(figsize: Any, ax: Any) -> str | None:
         )
         and all(math.isfinite(float(v)) and float(v) > 0 for v in figsize)
     )
-    if ok:
-        return None
-    return f"figsize={figsize!r} is not a size; pass (width, height) in inches, e.g. (7, 6)"
+    if not ok:
+        return f"figsize={figsize!r} is not a size; pass (width, height) in inches, e.g. (7, 6)"
+    from matplotlib import rcParams
+
+    from marsgeo.plot._save import MAX_FIGURE_PIXELS
+
+    dpi = float(rcParams["figure.dpi"])
+    pixels = round(float(figsize[0]) * dpi) * round(float(figsize[1]) * dpi)
+    if pixels > MAX_FIGURE_PIXELS:
+        return (
+            f"figsize={figsize!r} is {pixels:,} px at the figure's {dpi:g} dpi, more than "
+            f"{MAX_FIGURE_PIXELS:,}; pass a smaller size (a paper's figure is about 7 in wide)"
+        )
+    return None
 
 
 def _option_problems(
@@ -189,19 +199,6 @@ def _hazards(hazard: Any) -> tuple[gpd.GeoDataFrame, bool]:
         f"'synthetic', got {type(hazard).__name__}."
     )
     raise InputError(msg)
-
-
-def _check_plan(plan: PickupPlan, tubes: gpd.GeoDataFrame) -> None:
-    known = set(tubes.index)
-    other = [t for t in [*plan.trips.index, *plan.unreachable.index] if t not in known]
-    with contextlib.suppress(TypeError):  # ids of one kind are listed in order
-        other = sorted(other)
-    if other:
-        msg = (
-            f"plan is for tubes {other[:5]} that are not among tubes; draw a plan with the "
-            "tubes it was made for."
-        )
-        raise InputError(msg)
 
 
 # --- the frame and its limits ---------------
@@ -464,8 +461,22 @@ def _draw_tubes(ax: Axes, x: FloatArray, y: FloatArray, kinds: list[str]) -> Non
             mfc=_style.sample_color(kind),
             mec="black",
             mew=0.8,
-            label=drawable(label_text(kind), 7.0),
+            label=legend_label(kind),
         )
+
+
+def legend_label(kind: object) -> str:
+    """Return a sample type as its legend entry says it: plain text, shown whatever it is.
+
+    Matplotlib leaves out entries whose label starts with "_"; a thin space keeps them.
+
+    Examples
+    --------
+    >>> legend_label("igneous"), legend_label("_hidden")
+    ('igneous', '\u2009_hidden')
+    """
+    text = drawable(label_text(kind), 7.0)
+    return f"\N{THIN SPACE}{text}" if text.startswith("_") else text
 
 
 def _draw_nearest(ax: Axes, frame: Frame, tubes: gpd.GeoDataFrame) -> None:
@@ -679,8 +690,10 @@ def plot_depot(  # noqa: PLR0913 - the one-call figure: every layer and option
     nearest
         Draw each tube's nearest-neighbour line with its geodesic distance [m].
     crs
-        A projected Mars CRS in metres to draw in (default: a local transverse Mercator
-        centred on the tubes, conformal, so north is up at its centre).
+        A projected Mars CRS in metres to draw in, conformal at the tubes (the same scale
+        in every direction: a transverse Mercator or stereographic CRS, not an
+        equirectangular or sinusoidal one). Default: a local transverse Mercator centred on
+        the tubes, so north is up at its centre.
     ticks
         "m" (metres from the centre), "lonlat" (Mars planetocentric longitude and latitude)
         or None.
@@ -703,7 +716,7 @@ def plot_depot(  # noqa: PLR0913 - the one-call figure: every layer and option
         figure (the message says how far away it is).
     marsgeo.errors.CRSError
         Tubes without a Mars CRS (e.g. in an Earth CRS), or ``crs`` not a projected Mars
-        CRS in metres.
+        CRS in metres, or one that stretches the ground at the tubes.
 
     Examples
     --------
@@ -733,9 +746,9 @@ def plot_depot(  # noqa: PLR0913 - the one-call figure: every layer and option
     )
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
     if crs is not None:
-        frame_crs(crs)  # before a figure is made for nothing
+        check_frame_crs(crs, *lonlat(checked))  # before a figure is made for nothing
     if plan is not None:
-        _check_plan(plan, checked)
+        check_plan_tubes(plan, checked)
     zones = None if no_fly is None else _shapes(no_fly, name="no_fly", kinds=_POLYGON_KINDS)
     hazards, given = (None, False) if hazard is None else _hazards(hazard)
     underlay = _underlay(raster)

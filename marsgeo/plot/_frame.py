@@ -10,6 +10,7 @@ also collects what the figure must say: the credit of every layer, the synthetic
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["Frame", "attach", "frame_crs", "frame_for", "frame_of"]
+__all__ = ["Frame", "attach", "check_frame_crs", "frame_crs", "frame_for", "frame_of"]
 
 
 @dataclass(eq=False)
@@ -89,12 +90,14 @@ class Frame:
         return out
 
     def credit(self, text: str) -> None:
-        """Add a layer's attribution (once)."""
+        """Add a layer's attribution (once), in characters the figure's font can draw."""
+        text = _drawable(text)
         if text and text not in self.credits:
             self.credits.append(text)
 
     def assume(self, text: str) -> None:
-        """Add an assumption the figure rests on (once)."""
+        """Add an assumption the figure rests on (once), as :meth:`credit` does."""
+        text = _drawable(text)
         if text and text not in self.assumptions:
             self.assumptions.append(text)
 
@@ -102,6 +105,51 @@ class Frame:
         """Record that a layer is synthetic (the figure will be stamped SYNTHETIC)."""
         if name and name not in self.synthetic:
             self.synthetic.append(name)
+
+
+def _drawable(text: str) -> str:
+    """Text as the font can draw it (a credit may hold any character a file name has)."""
+    from marsgeo.plot._labels import drawable
+
+    return drawable(text) if text else text
+
+
+#: How far a figure's CRS may scale east-west and north-south differently at the data, and
+#: turn a right angle, before distances in the figure stop being right in every direction.
+CONFORMAL_TOLERANCE = 1e-3
+
+
+def _distortion(crs: pyproj.CRS, lon: float, lat: float) -> tuple[float, float]:
+    """Scale of the CRS east and north at (lon, lat), measured along geodesics on Mars.
+
+    Returns (ratio of the east-west to the north-south scale, angle between the images of
+    east and north in degrees).
+    """
+    from marsgeo.crs import mars_geod
+
+    geod = mars_geod(crs)
+    step = 10.0  # metres on the ground
+    ends = [geod.fwd(lon, lat, az, step) for az in (0.0, 90.0)]
+    x, y = from_mars_lonlat([lon, ends[0][0], ends[1][0]], [lat, ends[0][1], ends[1][1]], crs)
+    north = np.array([x[1] - x[0], y[1] - y[0]])
+    east = np.array([x[2] - x[0], y[2] - y[0]])
+    ratio = float(np.hypot(*east) / np.hypot(*north))
+    cos = float(np.dot(north, east) / (np.hypot(*north) * np.hypot(*east)))
+    return ratio, float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def _check_conformal(crs: pyproj.CRS, centre: tuple[float, float], name: str) -> None:
+    """Refuse a CRS in which one metre is not one length in every direction at the data."""
+    ratio, angle = _distortion(crs, *centre)
+    if abs(ratio - 1) > CONFORMAL_TOLERANCE or abs(angle - 90) > math.degrees(CONFORMAL_TOLERANCE):
+        msg = (
+            f"{name}={crs.name!r} stretches the ground at the data (east-west {ratio:.4f} "
+            f"times north-south, right angles drawn as {angle:.2f} deg), so a figure in it "
+            "would distort distances and shapes; pass a conformal CRS (e.g. "
+            "marsgeo.crs.local_crs(lon, lat), a Transverse Mercator or stereographic Mars "
+            "CRS), or None for one centred on the data."
+        )
+        raise CRSError(msg)
 
 
 _FRAMES: weakref.WeakKeyDictionary[Axes, Frame] = weakref.WeakKeyDictionary()
@@ -150,6 +198,22 @@ def frame_crs(crs: Any, *, name: str = "crs") -> pyproj.CRS:
     return parsed
 
 
+def check_frame_crs(
+    crs: Any, lon: npt.ArrayLike, lat: npt.ArrayLike, *, name: str = "crs"
+) -> pyproj.CRS:
+    """Check a CRS given for a figure of the points (lon, lat): metric and conformal there.
+
+    Raises
+    ------
+    marsgeo.errors.CRSError
+        As :func:`frame_crs`, or a CRS that scales the ground differently east-west and
+        north-south at the points' centre (e.g. an equirectangular or sinusoidal CRS).
+    """
+    given = frame_crs(crs, name=name)
+    _check_conformal(given, mean_lonlat(lon, lat), name)
+    return given
+
+
 def frame_for(
     ax: Axes, lon: npt.ArrayLike, lat: npt.ArrayLike, *, crs: Any = None, name: str = "crs"
 ) -> Frame:
@@ -181,4 +245,6 @@ def frame_for(
         msg = "there is nothing to draw: no points to centre the figure on; pass some data."
         raise InputError(msg)
     centre = mean_lonlat(lon_a, lat_a)
+    if given is not None:
+        _check_conformal(given, centre, name)
     return attach(ax, Frame(crs=given if given is not None else local_crs(*centre), centre=centre))

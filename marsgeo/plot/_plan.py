@@ -295,7 +295,9 @@ def plot_plan(
     _draw_spots(ax, frame, spots_f)
     if labels:
         _draw_sols(ax, legs_f)
-    ax.legend(loc="best", fontsize="small", framealpha=0.9)
+    legend = ax.legend(loc="best", fontsize="small", framealpha=0.9)
+    for text in legend.get_texts():  # entries drawn before (e.g. sample types) are data
+        text.set_parse_math(False)
     from marsgeo.plot._furniture import furnish
 
     furnish(ax, scale_bar=scale_bar, north_arrow=north_arrow, ticks=ticks, attribution=True)

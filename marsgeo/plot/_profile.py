@@ -306,7 +306,7 @@ def _draw(ax: Axes, dtm: Raster, dist: FloatArray, elev: FloatArray) -> None:
     (drawn,) = ax.plot(dist, elev, color="#5d4037", linewidth=1.4)
     drawn.set_gid("marsgeo-profile")
     ax.set_xlabel("distance along the line [m] (geodesic on Mars)")
-    ax.set_ylabel(f"{dtm.name or 'elevation'} [{dtm.units}]")
+    ax.set_ylabel(f"{dtm.name or 'elevation'} [{dtm.units}]", parse_math=False)  # data
     # elevations as they are (e.g. -2545.3 m), never as an offset from a "-2.545e3" corner note
     ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     ax.set_xlim(0.0, float(dist[-1]))

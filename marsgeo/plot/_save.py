@@ -329,7 +329,7 @@ def raster_figure(
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
     draw_raster(ax, shown, extent=extent, max_pixels=max_pixels)
-    ax.set_title(_title_of(raster), fontsize="medium")
+    ax.set_title(_title_of(raster), fontsize="medium", parse_math=False)  # names are data
     furnish(ax)
     return fig
 
