@@ -722,6 +722,25 @@ def _cmd_plan(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     return 0
 
 
+#: ``marsgeo map`` plans a pickup unasked only for a depot of at most this many tubes: a
+#: catalogue of thousands of points is a survey to look at, and planning it takes minutes.
+MAP_PLAN_TUBES = 60
+
+
+def _map_helicopters(args: argparse.Namespace, err: TextIO, tubes: Any) -> int:
+    """Helicopters of the map's plan: --helicopters, else 2 for a depot-sized catalogue."""
+    if args.helicopters is not None:
+        return int(args.helicopters)
+    if len(tubes) <= MAP_PLAN_TUBES:
+        return 2
+    print(
+        f"marsgeo map: note: {len(tubes)} tubes: no pickup plan drawn (one is drawn unasked "
+        f"for up to {MAP_PLAN_TUBES} tubes); pass --helicopters 2 to plan them.",
+        file=err,
+    )
+    return 0
+
+
 def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
     from marsgeo.errors import InputError
@@ -735,10 +754,11 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
         check_output(args.html, extensions=HTML_EXTENSIONS)
     tubes = _catalogue(args)
     plan = None
-    if args.helicopters > 0:
+    helicopters = _map_helicopters(args, err, tubes)
+    if helicopters > 0:
         lander = _lander(args, err, tubes)
         with _door(PLAN_FLAGS):
-            plan = marsgeo.plan_pickup(tubes, lander=lander, helicopters=args.helicopters)
+            plan = marsgeo.plan_pickup(tubes, lander=lander, helicopters=helicopters)
     terrain: Any = None
     if args.terrain == "synthetic":
         terrain = "synthetic"
@@ -1118,9 +1138,10 @@ def _map_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--helicopters",
         type=_whole(0, HELICOPTERS_MAX),
-        default=2,
+        default=None,
         metavar="N",
-        help=f"helicopters in the plan, 0 to {HELICOPTERS_MAX}; 0 draws no plan (default 2)",
+        help=f"helicopters in the plan, 0 to {HELICOPTERS_MAX}; 0 draws no plan (default 2 "
+        f"for up to {MAP_PLAN_TUBES} tubes, else no plan)",
     )
     p.set_defaults(func=_cmd_map)
 

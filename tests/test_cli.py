@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -579,3 +580,33 @@ def test_a_catalogue_with_several_layers_needs_layer(tmp_path: Path) -> None:
         "tubes", "--catalogue", str(path), "--layer", "first_three", "--format", "csv"
     )
     assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 3
+
+
+def _survey_csv(path: Path, n: int) -> Path:
+    """A catalogue of n points around the depot (tube rows repeated a few metres apart)."""
+    depot = marsgeo.load_depot()
+    rows = depot.iloc[[k % len(depot) for k in range(n)]].copy()
+    step = np.arange(n) * 2e-5  # about 1.2 m of longitude per point
+    rows = rows.set_geometry(
+        gpd.points_from_xy(rows.geometry.x + step, rows.geometry.y), crs=depot.crs
+    )
+    rows.index = pd.Index([f"p{k}" for k in range(n)], name=depot.index.name)
+    marsgeo.io.export(rows, path)
+    return path
+
+
+def test_map_of_a_survey_plans_only_when_asked(tmp_path: Path) -> None:
+    csv = _survey_csv(tmp_path / "survey.csv", 61)
+    page = tmp_path / "s.html"
+    common = ["--catalogue", str(csv), "--basemap", "none", "--terrain", "none", "--html"]
+    code, _, err = run("map", *common, str(page))
+    assert code == 0, err
+    assert "61 tubes: no pickup plan drawn" in err and "--helicopters 2" in err
+    text = page.read_text(encoding="utf-8")
+    assert text.count('"cls":"marsgeo-tube"') == 61
+    assert '"cls":"marsgeo-leg"' not in text  # no plan on the map
+    small = _survey_csv(tmp_path / "small.csv", 12)
+    code, _, err = run("map", *common[:1], str(small), *common[2:], str(tmp_path / "p.html"))
+    assert code == 0, err
+    assert "no pickup plan" not in err
+    assert '"cls":"marsgeo-leg"' in (tmp_path / "p.html").read_text(encoding="utf-8")
