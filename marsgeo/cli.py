@@ -816,6 +816,39 @@ def _figure_says(
     return f"wrote {os.path.abspath(path)} ({'; '.join(said)})\n"
 
 
+def _figure_fits(size: tuple[float, float], dpi: int) -> None:
+    """Refuse a figure of more pixels than can be drawn, naming --size and --dpi."""
+    from marsgeo.errors import TooLargeError
+    from marsgeo.plot._save import MAX_FIGURE_PIXELS, check_figure_size
+
+    try:
+        check_figure_size(size[0], size[1], dpi)
+    except TooLargeError as exc:
+        cols, rows = round(size[0] * dpi), round(size[1] * dpi)
+        msg = (
+            f"--size {size[0]:g},{size[1]:g} at --dpi {dpi} would be {cols:,} x {rows:,} px, "
+            f"more than {MAX_FIGURE_PIXELS:,} px; pass a smaller --size or --dpi (a paper's "
+            "figure is about --size 7,6 at --dpi 300)."
+        )
+        raise TooLargeError(msg) from exc
+
+
+def _figure_title(fig: Any, text: str) -> None:
+    """Write the figure's title as typed (no mathtext), shrunk and wrapped to its width."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    from marsgeo.plot._furniture import points_measure, wrap_lines
+
+    size = FontProperties(size=rcParams["figure.titlesize"]).get_size_in_points()
+    width = 0.96 * 72.0 * float(fig.get_figwidth())
+    wide = points_measure(size)(text)
+    if wide > width:
+        size = max(8.0, size * width / wide)  # shrunk to 8 pt at most, then wrapped
+    lines = wrap_lines([text], width, points_measure(size))
+    fig.suptitle("\n".join(lines), fontsize=size, parse_math=False, usetex=False)
+
+
 def _cmd_figure(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
     from marsgeo.errors import InputError
@@ -828,10 +861,8 @@ def _cmd_figure(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
         raise InputError(msg)
     size = args.size or (FIGURE_SIZE_PLAN if args.plan else FIGURE_SIZE)
     from marsgeo import plot  # matplotlib: the "plot" extra
-    from marsgeo.plot._save import check_figure_size
 
-    with _door(FIGURE_FLAGS):
-        check_figure_size(size[0], size[1], args.dpi)
+    _figure_fits(size, args.dpi)
     tubes = _catalogue(args)
     raster = _figure_raster(args, tubes)
     plan = None
@@ -845,9 +876,9 @@ def _cmd_figure(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     grid = fig.add_gridspec(2 if plan is not None else 1, 1, height_ratios=(3, 1)[: 1 + bool(plan)])
     ax = fig.add_subplot(grid[0])
     if args.catalogue is None:
-        fig.suptitle("The Three Forks sample depot, Jezero crater, Mars")
+        _figure_title(fig, "The Three Forks sample depot, Jezero crater, Mars")
     else:
-        fig.suptitle(f"Sample tubes of {os.path.basename(args.catalogue)}")
+        _figure_title(fig, f"Sample tubes of {os.path.basename(args.catalogue)}")
     with _door(FIGURE_FLAGS, flag="--dtm" if raster is not None else None):
         plot.plot_depot(tubes, ax=ax, raster=raster, plan=plan)
         if plan is not None:

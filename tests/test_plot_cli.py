@@ -351,3 +351,78 @@ def test_repr_png_of_a_large_raster_is_decimated() -> None:
     assert len(shown) == 1
     rows, cols = shown[0].get_array().shape[:2]
     assert rows * cols <= 600 * 600 < big.data.size
+
+
+# --- the command's layout: title, credits, too large ---------------------------------------------
+
+
+def figure_made(monkeypatch: pytest.MonkeyPatch, *args: str) -> Figure:
+    """Run ``marsgeo figure`` and return the figure it wrote, ready to draw again with Agg."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    made: list[Figure] = []
+    keep = marsgeo.plot.save_figure
+
+    def spy(fig: Figure, *more: object, **kwargs: object) -> object:
+        made.append(fig)
+        return keep(fig, *more, **kwargs)
+
+    monkeypatch.setattr(marsgeo.plot, "save_figure", spy)
+    code, _, err = run("figure", *args)
+    assert code == 0, err
+    assert len(made) == 1
+    FigureCanvasAgg(made[0])
+    made[0].canvas.draw()
+    return made[0]
+
+
+HOSTILE_FILE_NAMES = ["$$.csv", "$\\frac{1}{$.csv", "$\\alpha$.csv", "{{ x }}.csv", "<b>.csv"]
+
+
+def test_a_catalogue_file_name_is_the_title_as_typed(tmp_path: Path) -> None:
+    for name in HOSTILE_FILE_NAMES:
+        catalogue = tmp_path / name
+        catalogue.write_text("tube_id,name,lon,lat\n1,a,77.4080,18.4530\n2,b,77.4085,18.4527\n")
+        target = tmp_path / "tubes.svg"
+        code, _, err = run("figure", "--catalogue", str(catalogue), "-o", str(target))
+        assert code == 0, (name, err)
+        root = ET.parse(target).getroot()
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert f"Sample tubes of {name}" in texts, name
+
+
+def test_the_title_fits_a_small_figure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fig = figure_made(monkeypatch, "--size", "3.5,3", "--dpi", "100", "-o", str(tmp_path / "s.png"))
+    renderer = fig.canvas.get_renderer()
+    (title,) = [t for t in fig.texts if "Three Forks" in t.get_text()]
+    box, page = title.get_window_extent(renderer), fig.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
+    assert page.y0 <= box.y0 and box.y1 <= page.y1, (box, page)
+    assert " ".join(title.get_text().split()) == "The Three Forks sample depot, Jezero crater, Mars"
+    assert title.get_fontsize() >= 8
+
+
+def test_the_credits_stay_inside_the_map(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for args in (
+        ["--plan", "--dpi", "60"],  # the map above the plan's schedule, 7 x 8.5 in
+        ["--dtm", "synthetic", "--size", "3.5,3", "--dpi", "300"],
+    ):
+        fig = figure_made(monkeypatch, *args, "-o", str(tmp_path / "f.png"))
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        (credits,) = [t for t in ax.texts if t.get_gid() == "marsgeo-attribution"]
+        inside = ax.get_window_extent(renderer)
+        patch = credits.get_bbox_patch().get_window_extent()
+        for box in (credits.get_window_extent(renderer), patch):
+            assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1, (args, box, inside)
+            assert inside.y0 - 1 <= box.y0 and box.y1 <= inside.y1 + 1, (args, box, inside)
+
+
+def test_a_figure_too_large_names_size_and_dpi(tmp_path: Path) -> None:
+    target = tmp_path / "huge.png"
+    code, out, err = run("figure", "-o", str(target), "--size", "50,50", "--dpi", "1200")
+    assert code == 1 and out == ""
+    assert err.startswith("marsgeo figure: error: ")
+    assert "--size" in err and "--dpi" in err
+    assert f"{50 * 1200:,} x {50 * 1200:,} px" in err  # what was asked, in pixels
+    assert not target.exists()

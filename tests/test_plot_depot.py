@@ -255,7 +255,7 @@ def test_a_small_figure_keeps_the_legend_off_the_tubes_and_inside_the_page(depot
     assert_labels_clear(ax)
 
 
-def test_labels_stay_clear_when_the_layout_moves_the_axes_later(depot):
+def test_labels_stay_clear_when_the_layout_moves_the_axes_later(depot, tmp_path):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -272,6 +272,31 @@ def test_labels_stay_clear_when_the_layout_moves_the_axes_later(depot):
     fig.canvas.draw()
     assert ax.get_position().bounds != before
     assert_labels_clear(ax)
+    # a small figure under a title, on terrain: the layout takes room from the map when drawn
+    small = Figure(figsize=(3.5, 3), dpi=300, layout="constrained")
+    FigureCanvasAgg(small)
+    small.suptitle("The Three Forks sample depot, Jezero crater, Mars")
+    ax = small.add_subplot()
+    plot_depot(depot, ax=ax, raster="synthetic")
+    assert_labels_clear(ax)
+    # and the command line's figure of the same
+    made: list[Figure] = []
+    keep = marsgeo.plot.save_figure
+
+    def spy(fig: Figure, *args: object, **kwargs: object) -> object:
+        made.append(fig)
+        return keep(fig, *args, **kwargs)
+
+    from marsgeo.cli import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(marsgeo.plot, "save_figure", spy)
+        out, err = io.StringIO(), io.StringIO()
+        args = ["figure", "--dtm", "synthetic", "--size", "3.5,3", "--dpi", "300"]
+        code = main([*args, "-o", str(tmp_path / "small.png")], stdout=out, stderr=err)
+        assert code == 0, err.getvalue()
+    FigureCanvasAgg(made[0])
+    assert_labels_clear(made[0].axes[0])
 
 
 def test_labels_of_a_crowded_depot_stay_clear(depot):

@@ -9,12 +9,14 @@ again after a later layer changes the limits: it removes what it drew before.
 
 from __future__ import annotations
 
+import functools
 import math
-import textwrap
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
 from marsgeo.crs import mars_geod
@@ -25,21 +27,26 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.transforms import Bbox
 
     FloatArray = npt.NDArray[np.float64]
     #: (x0, y0, x1, y1) in axis units
     Box = tuple[float, float, float, float]
-    #: what furniture should not cover: data points, and boxes of texts
-    Clutter = tuple[FloatArray, list[Box], list[Box]]
+    #: what furniture should not cover: data points, boxes of texts and legends, and the
+    #: room the tubes' names will take
+    Clutter = tuple[FloatArray, list[Box], list[Box], list[Box]]
 
 __all__ = [
     "FURNITURE_GIDS",
+    "HALO_PT",
     "SYNTHETIC_NOTE",
     "TICKS",
     "axes_inches",
     "furnish",
     "length_label",
     "north_direction",
+    "points_measure",
+    "wrap_lines",
 ]
 
 #: Tick styles: metres from the frame's centre, Mars longitude/latitude, or none.
@@ -64,9 +71,10 @@ _LABEL_PT = 8.0
 _SCALE_PT = 7.0
 _CREDIT_PT = 5.5
 _LINE_SPACING = 1.15
-#: A white halo round lines, so that they read over a hillshade.
+#: The width [points] of the white halo round lines, so that they read over a hillshade.
+HALO_PT = 5.0
 _HALO: list[patheffects.AbstractPathEffect] = [
-    patheffects.withStroke(linewidth=5.0, foreground="white")
+    patheffects.withStroke(linewidth=HALO_PT, foreground="white")
 ]
 #: A white background behind short texts (a path-effect halo would turn them into outlines
 #: in SVG and PDF, where text should stay text).
@@ -123,7 +131,7 @@ def furnish(
     ax.set_xlim(*ax.get_xlim())  # the furniture is drawn for these limits: keep them
     ax.set_ylim(*ax.get_ylim())
     used = _attribution(ax, frame) if attribution else 0.0
-    clutter = (_data_points(ax), _text_boxes(ax), _legend_boxes(ax))
+    clutter = (_data_points(ax), _text_boxes(ax), _legend_boxes(ax), _name_room(ax))
     bar = _scale_bar(ax, frame, above=used, clutter=clutter) if scale_bar else None
     if north_arrow:
         _north_arrow(ax, frame, above=used, clutter=clutter, avoid=bar)
@@ -287,6 +295,27 @@ def _legend_boxes(ax: Axes) -> list[Box]:
     return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
 
 
+#: The room [points] a tube's name takes beside its marker: to the right (where names go
+#: first), to the left, and up and down. Names are placed when the figure is drawn, after
+#: the furniture.
+_NAME_ROOM_PT = (50.0, 8.0, 12.0)
+
+
+def _name_room(ax: Axes) -> list[Box]:
+    """Boxes (axis units) round the tube markers where their names will go."""
+    xmin, xmax, ymin, ymax = _limits(ax)
+    width_pt, height_pt = _axes_points(ax)
+    right, left = (v / max(width_pt, 1.0) * (xmax - xmin) for v in _NAME_ROOM_PT[:2])
+    ry = _NAME_ROOM_PT[2] / max(height_pt, 1.0) * (ymax - ymin)
+    out: list[Box] = []
+    for coll in ax.collections:
+        if coll.get_gid() != "marsgeo-tubes" or coll.get_offset_transform() != ax.transData:
+            continue
+        for x, y in np.asarray(coll.get_offsets(), dtype=float).reshape(-1, 2):
+            out.append((x - left, y - ry, x + right, y + ry))
+    return out
+
+
 def _covered(points: FloatArray, box: Box) -> int:
     """How many points lie in box (x0, y0, x1, y1)."""
     x, y = points[:, 0], points[:, 1]
@@ -299,9 +328,10 @@ def _overlap(a: Box, b: Box) -> bool:
 
 def _least_covered(boxes: list[Box], clutter: Clutter, avoid: Box | None = None) -> int:
     """Index of the box (in order of preference) over the fewest data points and texts."""
-    points, texts, legends = clutter
+    points, texts, legends, names = clutter
     scores = [
         _covered(points, box)
+        + 5 * sum(_overlap(box, n) for n in names)
         + 20 * sum(_overlap(box, t) for t in texts)
         + 10**5 * sum(_overlap(box, g) for g in legends)
         + (10**6 if avoid is not None and _overlap(box, avoid) else 0)
@@ -555,32 +585,170 @@ def attribution_lines(frame: Frame) -> list[str]:
     return lines
 
 
+def wrap_lines(lines: Sequence[str], width: float, measure: Callable[[str], float]) -> list[str]:
+    """Wrap ``lines`` so that each is at most ``width`` wide as ``measure`` measures it.
+
+    Lines break at spaces; a word wider than ``width`` (a long file name) breaks between
+    characters. Empty lines are kept.
+
+    Examples
+    --------
+    >>> wrap_lines(["aa bb cc", "", "dddddd"], 5, len)
+    ['aa bb', 'cc', '', 'ddddd', 'd']
+    """
+    out: list[str] = []
+    space = measure(" ")
+    for line in lines:
+        current, used = "", 0.0
+        for word in line.split():
+            for piece in _pieces(word, width, measure):
+                size = measure(piece)
+                if current and used + space + size > width:
+                    out.append(current)
+                    current, used = piece, size
+                elif current:
+                    current, used = f"{current} {piece}", used + space + size
+                else:
+                    current, used = piece, size
+        out.append(current)
+    return out
+
+
+def _pieces(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Cut a word wider than ``width`` into pieces that fit (at least one character each)."""
+    if measure(word) <= width:
+        return [word]
+    pieces: list[str] = []
+    current = ""
+    for char in word:
+        if current and measure(current + char) > width:
+            pieces.append(current)
+            current = char
+        else:
+            current += char
+    return [*pieces, current] if current else pieces
+
+
+def points_measure(fontsize: float) -> Callable[[str], float]:
+    """Return a function that measures the width of plain text in points, in the default font.
+
+    Widths add up: a line is as wide as its words and spaces (as :func:`wrap_lines` counts).
+    """
+    from matplotlib.font_manager import FontProperties, findfont
+
+    font_file = str(findfont(FontProperties(size=fontsize)))
+
+    def measure(text: str) -> float:
+        return _text_points(text, float(fontsize), font_file)
+
+    return measure
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_points(text: str, fontsize: float, font_file: str) -> float:
+    """Width [points] of ``text`` in the default font of ``font_file`` (the cache's key)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(size=fontsize)
+    return float(text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0])
+
+
+_CREDIT_PAD = 0.3  # the credits' box margin [font sizes]
+_CREDIT_MIN_PT = 10 * _CREDIT_PT  # the narrowest the credits are wrapped to [points]
+
+
+def _credit_width_pt(axes_width_pt: float) -> float:
+    """Return the width [points] a line of credits may take in axes that wide.
+
+    Never less than about twenty characters: axes narrower than that cannot hold the credits
+    anyway, and a column of single letters would run off the figure.
+    """
+    # from 1 % of the width in, to its box's right edge 1 % and a point from the axes' edge
+    return max(_CREDIT_MIN_PT, 0.98 * axes_width_pt - _CREDIT_PAD * _CREDIT_PT - 1.0)
+
+
+class _Credits(Text):
+    """The attribution: its lines are wrapped to the axes' width each time it is drawn.
+
+    A layout engine may shrink the axes after the figure is made; wrapped when drawn, the
+    credits stay inside the axes whatever their final size.
+    """
+
+    def __init__(self, ax: Axes, lines: list[str], **kwargs: Any) -> None:
+        super().__init__(0.01, 0.01, "\n".join(lines), **kwargs)
+        self.lines = lines
+        self.owner = ax
+        self.wrapped_for: tuple[float, float] | None = None
+        self.widths: dict[float, dict[str, float]] = {}  # [points], by pixels per point
+
+    def rewrap(self, renderer: Any) -> None:
+        """Wrap the lines to the axes' width as ``renderer`` measures them."""
+        px_per_pt = float(renderer.points_to_pixels(1.0))
+        width = _credit_width_pt(self.owner.get_window_extent(renderer).width / px_per_pt)
+        key = (round(width, 2), round(px_per_pt, 6))
+        if key == self.wrapped_for:
+            return
+        prop = self.get_fontproperties()
+        known = self.widths.setdefault(round(px_per_pt, 6), {})
+
+        def measure(text: str) -> float:  # as this renderer draws it (hinted at low dpi)
+            if text not in known:
+                w = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+                known[text] = float(w) / px_per_pt
+            return known[text]
+
+        text = "\n".join(wrap_lines(self.lines, width, measure))
+        self.wrapped_for = key
+        if text != self.get_text():  # an unchanged figure is not made stale by drawing it
+            self.set_text(text)
+
+    def draw(self, renderer: Any) -> None:
+        """Wrap the credits for this drawing, then draw them."""
+        if self.get_visible():
+            self.rewrap(renderer)
+        super().draw(renderer)
+
+    def get_window_extent(self, renderer: Any = None, dpi: Any = None) -> Bbox:
+        """Return the box of the credits as wrapped for ``renderer`` (display pixels)."""
+        found = renderer
+        if found is None:
+            fig = self.get_figure(root=True)
+            found = getattr(fig, "_get_renderer", lambda: None)() if fig is not None else None
+        if found is not None and self.get_visible():
+            self.rewrap(found)
+        return super().get_window_extent(renderer, dpi)
+
+
 def _attribution(ax: Axes, frame: Frame) -> float:
-    """Write the attribution box; return the fraction of the axes' height it takes."""
+    """Write the attribution box; return the fraction of the axes' height it takes now."""
     width_pt, height_pt = _axes_points(ax)
-    chars = max(20, int(0.96 * width_pt / (0.52 * _CREDIT_PT)))
-    wrapped: list[str] = []
-    for line in attribution_lines(frame):
-        wrapped += textwrap.wrap(
-            line, width=chars, break_long_words=False, break_on_hyphens=False
-        ) or [""]
-    text = ax.text(
-        0.01,
-        0.01,
-        "\n".join(wrapped),
+    lines = attribution_lines(frame)
+    text = _Credits(
+        ax,
+        lines,
         transform=ax.transAxes,
         ha="left",
         va="bottom",
         fontsize=_CREDIT_PT,
         linespacing=_LINE_SPACING,
-        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        bbox={
+            "boxstyle": f"round,pad={_CREDIT_PAD}",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.8,
+        },
         zorder=_TOP,
         parse_math=False,  # credits hold data (file names, sources): drawn as written
+        gid="marsgeo-attribution",
     )
-    text.set_gid("marsgeo-attribution")
+    ax.add_artist(text)
+    text.set_clip_path(None)  # as ax.text: inside the axes by its wrapping, not by a clip
     # wrapped to the axes' width when drawn: a layout engine must not shrink the axes for it
     text.set_in_layout(False)
-    lines_pt = len(wrapped) * _CREDIT_PT * _LINE_SPACING * 1.2 + 0.6 * _CREDIT_PT
+    # unhinted widths, at the axes' size now: an estimate, 1 % short of room to be safe
+    wrapped = wrap_lines(lines, 0.99 * _credit_width_pt(width_pt), points_measure(_CREDIT_PT))
+    lines_pt = len(wrapped) * _CREDIT_PT * _LINE_SPACING * 1.2 + 2 * _CREDIT_PAD * _CREDIT_PT
     return min(0.8, 0.01 + lines_pt / max(height_pt, 1.0))
 
 

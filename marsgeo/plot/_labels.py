@@ -153,11 +153,39 @@ def obstacles(
             continue
         furniture = gid.startswith(_FURNITURE)  # the north arrow is an annotation without text
         if furniture or (artist in ax.texts and getattr(artist, "get_text", lambda: "")()):
-            boxes.append(artist.get_window_extent(renderer))
+            arrow = _arrow_box(ax, artist, renderer) if furniture else None
+            boxes.append(artist.get_window_extent(renderer) if arrow is None else arrow)
             patch = getattr(artist, "get_bbox_patch", lambda: None)()
             if patch is not None:
                 boxes.append(patch.get_window_extent(renderer))
     return boxes
+
+
+def _arrow_box(ax: Axes, artist: Artist, renderer: Any) -> Bbox | None:
+    """Return the box of an arrow without text (the north arrow), with its head and halo.
+
+    An arrow's own extent leaves out its halo, and measures its head at one pixel per point
+    until it has been drawn at this dpi: here both are added, in this renderer's pixels.
+    """
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
+
+    if not isinstance(artist, Annotation) or artist.get_text() or artist.arrow_patch is None:
+        return None
+    ends = ax.transData.transform(np.array([artist.xy, artist.xyann], dtype=float))
+    if artist.xycoords != "data" or artist.anncoords != "data" or not np.all(np.isfinite(ends)):
+        return None
+    from marsgeo.plot._furniture import HALO_PT
+
+    patch = artist.arrow_patch
+    halo = max(HALO_PT, float(patch.get_linewidth()))
+    head = 0.5 * float(patch.get_mutation_scale())  # "-|>": a head 0.4 long, 0.4 wide
+    px_per_pt = (
+        root_figure(ax).dpi / 72.0 if renderer is None else float(renderer.points_to_pixels(1.0))
+    )
+    reach = (head + halo / 2) * px_per_pt
+    (x0, y0), (x1, y1) = ends.min(axis=0), ends.max(axis=0)
+    return Bbox.from_extents(x0 - reach, y0 - reach, x1 + reach, y1 + reach)
 
 
 @dataclass
@@ -200,13 +228,24 @@ def _order(sites: list[_Site], scale: float) -> list[_Site]:
 
 
 def _pick(
-    site: _Site, size: tuple[float, float], taken: list[FloatArray], inside: FloatArray, pad: float
+    site: _Site,
+    size: tuple[float, float],
+    taken: list[FloatArray],
+    inside: FloatArray,
+    pad: float,
+    *,
+    hard: FloatArray | None = None,
 ) -> tuple[FloatArray, bool]:
-    """Find a free box for a label (and whether it is beside its marker), or the least bad."""
+    """Find a free box for a label (and whether it is beside its marker), or the least bad.
+
+    Around the marker first, then on rings further out, then the free spot nearest to the
+    marker anywhere in the axes. With none free, the place beside the marker that covers
+    least, the ``hard`` boxes (the legend, the scale bar, the north arrow, the credits)
+    counting a hundred times more than markers and other labels.
+    """
     w, h = size
-    reach = max(inside[2] - inside[0], inside[3] - inside[1])
+    reach = _RING_REACH * h  # a few rings; further out, the nearest free spot of a scan
     blocked = np.array(taken).reshape(-1, 4)
-    best: tuple[float, FloatArray] | None = None
     for n, box in enumerate(_candidates(site, w, h, pad, reach)):
         within = (
             box[0] >= inside[0]
@@ -216,14 +255,47 @@ def _pick(
         )
         if within and not _overlaps(box, blocked):
             return box, n < len(_AROUND)
-        if within and n < len(_AROUND):
-            cost = _overlap_area(box, blocked)
-            if best is None or cost < best[0]:
-                best = (cost, box)
+    free = _nearest_free(site, size, blocked, inside)
+    if free is not None:
+        return free, False
+    hard = np.empty((0, 4)) if hard is None else hard
+    best: tuple[float, FloatArray] | None = None
+    d = site.radius + pad
+    for dx, dy in _AROUND:
+        box = _box(site.x + dx * (d + w / 2), site.y + dy * (d + h / 2), w, h)
+        if box[0] < inside[0] or box[1] < inside[1] or box[2] > inside[2] or box[3] > inside[3]:
+            continue
+        cost = _overlap_area(box, blocked) + 100.0 * _overlap_area(box, hard)
+        if best is None or cost < best[0]:
+            best = (cost, box)
     if best is not None:
         return best[1], True
-    d = site.radius + pad
     return _box(site.x + d + w / 2, site.y, w, h), True
+
+
+_RING_REACH = 3  # the rings tried round a marker, in label heights
+_SCAN_STEPS = 160  # the free-spot scan's positions across the axes, each way (at most)
+
+
+def _nearest_free(
+    site: _Site, size: tuple[float, float], blocked: FloatArray, inside: FloatArray
+) -> FloatArray | None:
+    """Return the free box nearest to the marker on a fine grid over the axes, or None."""
+    w, h = size
+    if inside[2] - inside[0] < w or inside[3] - inside[1] < h:
+        return None
+    step = max(h / 4, (inside[2] - inside[0]) / _SCAN_STEPS, (inside[3] - inside[1]) / _SCAN_STEPS)
+    x0 = np.arange(inside[0], inside[2] - w + 1e-9, step)
+    y0 = np.arange(inside[1], inside[3] - h + 1e-9, step)
+    gx, gy = (g.ravel() for g in np.meshgrid(x0, y0))
+    free = np.ones(gx.shape, dtype=bool)
+    for b in blocked:
+        free &= ~((gx < b[2]) & (b[0] < gx + w) & (gy < b[3]) & (b[1] < gy + h))
+    if not free.any():
+        return None
+    distance = np.hypot(gx + w / 2 - site.x, gy + h / 2 - site.y)
+    i = int(np.argmin(np.where(free, distance, np.inf)))
+    return np.array([gx[i], gy[i], gx[i] + w, gy[i] + h], dtype=float)
 
 
 def place_labels(
@@ -315,10 +387,8 @@ def _layout(
     sites = [_Site(i, float(px), float(py), radius) for i, (px, py) in enumerate(shown)]
     markers = [_box(s.x, s.y, 2 * s.radius, 2 * s.radius) for s in sites]
     gid = labels[0].get_gid() if labels else LABEL_GID
-    taken: list[FloatArray] = [
-        *markers,
-        *_as_array(obstacles(ax, skip_gid=gid or "", renderer=renderer)),
-    ]
+    hard = _as_array(obstacles(ax, skip_gid=gid or "", renderer=renderer))
+    taken: list[FloatArray] = [*markers, *hard]
     ab = ax.get_window_extent(renderer)
     inside = np.array([ab.x0, ab.y0, ab.x1, ab.y1])
     margin = 2 * _BACKDROP_PAD * fontsize * px_per_pt + 2  # the backdrop, and a pixel
@@ -326,7 +396,7 @@ def _layout(
         ann = labels[site.index]
         extent = Text.get_window_extent(ann, renderer)
         box, beside = _pick(
-            site, (extent.width + margin, extent.height + margin), taken, inside, pad
+            site, (extent.width + margin, extent.height + margin), taken, inside, pad, hard=hard
         )
         offset = (
             ((box[0] + box[2]) / 2 - site.x) / px_per_pt,
