@@ -261,6 +261,8 @@ FIGURE_EXTENSIONS = (".png", ".pdf", ".svg")
 #: Figure sizes in inches (width, height): the depot, and the depot above the plan's schedule.
 FIGURE_SIZE = (7.0, 6.0)
 FIGURE_SIZE_PLAN = (7.0, 8.5)
+#: The smallest figure that holds the map above its schedule (``figure --plan``), inches.
+PLAN_SIZE_MIN = (6.5, 8.0)
 #: Bounds of ``figure --size`` (inches, each side) and ``--dpi`` (dots per inch).
 FIGURE_INCHES_MAX = 50.0
 FIGURE_DPI_MAX = 1200
@@ -860,6 +862,14 @@ def _cmd_figure(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
         msg = "--lander places the lander of the pickup plan; add --plan, or drop --lander."
         raise InputError(msg)
     size = args.size or (FIGURE_SIZE_PLAN if args.plan else FIGURE_SIZE)
+    if args.plan and (size[0] < PLAN_SIZE_MIN[0] or size[1] < PLAN_SIZE_MIN[1]):
+        low = f"{PLAN_SIZE_MIN[0]:g},{PLAN_SIZE_MIN[1]:g}"
+        msg = (
+            f"--size {size[0]:g},{size[1]:g} is too small for --plan (the map above its "
+            f"schedule, each with its names and credits); pass at least --size {low}, or drop "
+            "--plan for the map alone."
+        )
+        raise InputError(msg)
     from marsgeo import plot  # matplotlib: the "plot" extra
 
     _figure_fits(size, args.dpi)

@@ -220,9 +220,9 @@ def test_figure_pdf_with_synthetic_terrain_says_synthetic(tmp_path: Path) -> Non
 
 def test_figure_with_plan_has_two_panels_and_says_the_lander_is_assumed(tmp_path: Path) -> None:
     target = tmp_path / "plan.png"
-    code, out, err = run("figure", "-o", str(target), "--plan", "--size", "5,6", "--dpi", "40")
+    code, out, err = run("figure", "-o", str(target), "--plan", "--size", "6.5,8", "--dpi", "40")
     assert code == 0, err
-    assert png_size(target.read_bytes()) == (200, 240)
+    assert png_size(target.read_bytes()) == (260, 320)
     assert "ASSUMPTION" in err  # the note of the assumed lander, as marsgeo plan gives it
     assert "ASSUMED lander" in out
     # the schedule panel: a bar per trip is drawn under the map (the lower quarter has ink)
@@ -426,3 +426,27 @@ def test_a_figure_too_large_names_size_and_dpi(tmp_path: Path) -> None:
     assert "--size" in err and "--dpi" in err
     assert f"{50 * 1200:,} x {50 * 1200:,} px" in err  # what was asked, in pixels
     assert not target.exists()
+
+
+def test_a_plan_figure_too_small_for_map_and_schedule_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "small.png"
+    code, out, err = run("figure", "--plan", "--size", "3.5,3", "-o", str(target))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "--size 3.5,3 is too small for --plan" in err
+    assert "--size 6.5,8" in err  # the smallest that is drawn
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("size", ["6.5,8", "7,8.5", "12,14"])
+def test_the_schedule_legend_is_under_its_axis_label(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, size: str
+) -> None:
+    fig = figure_made(
+        monkeypatch, "--plan", "--size", size, "--dpi", "50", "-o", str(tmp_path / "f.png")
+    )
+    renderer = fig.canvas.get_renderer()
+    schedule = fig.axes[1]
+    label = schedule.xaxis.label.get_window_extent(renderer)
+    legend = schedule.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= label.y0  # below the label, not over it
+    assert legend.y0 >= 0 and legend.x0 >= 0 and legend.x1 <= fig.bbox.width + 1  # in the figure

@@ -665,9 +665,14 @@ def _sol_ticks(ax: Axes, sols: int) -> None:
         ax.tick_params(axis="x", which="minor", length=0, labelsize="small", pad=14)
 
 
+#: Height of what a schedule shows under its axes (ticks, sol names, axis label) [points].
+_BELOW_AXIS_PT = 50.0
+
+
 def _schedule_legend(ax: Axes) -> None:
     """Explain the lines and bands, and the light and dark parts of a bar."""
     from matplotlib.patches import Patch
+    from matplotlib.transforms import ScaledTranslation
 
     handles, names = ax.get_legend_handles_labels()
     handles += [
@@ -675,12 +680,13 @@ def _schedule_legend(ax: Axes) -> None:
         Patch(facecolor="0.35", label="trip: flying"),
     ]
     names += ["trip: on the ground", "trip: flying"]
-    ax.legend(
-        handles,
-        names,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.32),
-        ncol=2,
-        fontsize="small",
-        frameon=False,
-    )
+    from marsgeo.plot._labels import root_figure
+
+    fig = root_figure(ax)
+    # under the tick labels, sol names and axis label, whatever the axes' height
+    below: dict[str, Any] = {
+        "bbox_to_anchor": (0.5, 0.0),
+        "bbox_transform": ax.transAxes
+        + ScaledTranslation(0, -_BELOW_AXIS_PT / 72, fig.dpi_scale_trans),
+    }
+    ax.legend(handles, names, loc="upper center", ncol=2, fontsize="small", frameon=False, **below)
