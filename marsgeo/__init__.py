@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from marsgeo.jezero import jezero_features, read_outline
     from marsgeo.places import read_places, tube_positions_from_places
     from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
-    from marsgeo.webmap import depot_map, save_map
+    from marsgeo.webmap import depot_map, explore, save_map
 
 # Public names and the module each comes from. Nothing heavy (pandas, GDAL, folium) is loaded
 # by `import marsgeo` or `import marsgeo.<module>` of a light module: each name is imported
@@ -60,6 +60,7 @@ _LAZY = {
     "PickupPlan": "marsgeo.routing",
     "plan_pickup": "marsgeo.routing",
     "depot_map": "marsgeo.webmap",
+    "explore": "marsgeo.webmap",
     "save_map": "marsgeo.webmap",
 }
 _SUBMODULES = (
@@ -117,6 +118,7 @@ __all__ = [
     "distance_matrix",
     "distances_from",
     "errors",
+    "explore",
     "export",
     "geodesic_area_perimeter",
     "geodesic_distance_m",

@@ -1,4 +1,4 @@
-"""Interactive Folium maps of the depot that are correct on Mars and work offline.
+"""Interactive Folium maps of Mars data that are correct on Mars and work offline.
 
 What makes a web map right on Mars:
 
@@ -13,6 +13,13 @@ What makes a web map right on Mars:
   inlined from the ``xstatic-leaflet`` package. An offline page makes no request at all until
   the user turns on a layer that needs a network (tile basemaps start off there).
 
+:func:`explore` draws any GeoDataFrame in a Mars CRS, with GeoPandas ``explore()``'s habits;
+:func:`depot_map` is the composition of the layer functions :func:`add_tubes`,
+:func:`add_distances`, :func:`add_plan`, :func:`add_obstacles`, :func:`add_terrain` and
+:func:`add_places`, each of which takes a marsgeo map first and returns it, so that layers can
+be added to a map one by one (``m=``). A marsgeo map knows its grid, legend and layer control,
+so later layers are drawn on the right grid and listed in both.
+
 Data reaches the page as JSON, never as template source (see :mod:`marsgeo._page`), and is
 drawn by a small script that writes every string through ``textContent``: names, notes and
 user columns cannot inject HTML, script or template code. Long values are shortened for
@@ -22,9 +29,9 @@ Computation stays in the other modules; this one only draws.
 
 from __future__ import annotations
 
-import base64
 import math
 import re
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,14 +39,39 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from marsgeo import _style
 from marsgeo._atomic import atomic_target
-from marsgeo._page import OFFLINE, Control, DataLayer, MarsSetup
-from marsgeo._validate import check_plan_tubes, check_shapes, lonlat
-from marsgeo.crs import MARS_SPHERE_RADIUS_M, mean_lonlat, require_mars_crs, to_mars_geographic
-from marsgeo.depot import drop_order, validate_tubes
+from marsgeo._layers import (
+    RANKS,
+    add_distances,
+    add_obstacles,
+    add_places,
+    add_plan,
+    add_terrain,
+    add_tubes,
+    attach,
+    check_places,
+    frame,
+    hazard_gdf,
+    map_state,
+    new_map,
+    terrain_raster,
+)
+from marsgeo._mapdata import (
+    NAME_CHARS,
+    POLYGONS,
+    SAMPLE_COLORS,
+    VALUE_CHARS,
+    check_shape_kinds,
+    flag_problems,
+    rings,
+    value_text,
+)
+from marsgeo._mapdata import display_text as _display_text
+from marsgeo._page import OFFLINE, DataLayer
+from marsgeo._validate import check_plan_tubes, lonlat
+from marsgeo.crs import mean_lonlat
+from marsgeo.depot import validate_tubes
 from marsgeo.errors import InputError, raise_collected
 from marsgeo.io import check_output
 
@@ -50,314 +82,31 @@ if TYPE_CHECKING:
     from marsgeo.routing import PickupPlan
     from marsgeo.typing import PathLike, PointFrame, ShapeFrame
 
-__all__ = ["SAMPLE_COLORS", "depot_map", "network_layers", "save_map"]
-
-#: Marker colour for each sample type (others: purple).
-SAMPLE_COLORS = _style.SAMPLE_COLORS
-_OTHER_COLOR = _style.OTHER_COLOR
-_HELI_COLORS = _style.HELI_COLORS
-
-#: How many characters of one value a map shows (names, then other values).
-NAME_CHARS = 80
-VALUE_CHARS = 300
-
-# --- data to JSON ---------------
-
-
-# explicit direction controls (shown as their code points: they must not reorder a label)
-_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...; presentation forms)
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff]")
-
-
-def _display_text(text: str, limit: int = VALUE_CHARS) -> str:
-    """Return ``text`` as a map shows it: short, and isolated in its text direction.
-
-    At most ``limit`` characters are kept (then how many there are), direction controls
-    are shown as code points, and right-to-left text is isolated (U+2068 ... U+2069), so that
-    no value can reorder the rest of a label.
-
-    Examples
-    --------
-    >>> _display_text("x" * 100, 5)
-    'xxxxx… [100 characters]'
-    >>> _display_text("a\u202eb")
-    'a[U+202E]b'
-    """
-    if len(text) > limit:
-        text = f"{text[:limit]}… [{len(text):,} characters]"
-    text = _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
-    return f"\u2068{text}\u2069" if _RTL.search(text) else text
-
-
-def _text(v: Any, limit: int = VALUE_CHARS) -> str | None:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat(timespec="seconds")
-    if isinstance(v, (float, np.floating)):
-        return f"{float(v):.8g}"
-    return _display_text(str(v), limit)
-
-
-def _tube_popup(row: pd.Series) -> list[list[str | None]]:
-    if not {"designation", "dropped_sol"} <= set(row.index):
-        return [[_text(k, NAME_CHARS), _text(v)] for k, v in row.items() if k != "geometry"]
-
-    def get(column: str) -> str | None:
-        return _text(row.get(column))
-
-    def joined(*parts: str | None, confidence: str | None = None) -> str:
-        text = ", ".join(p for p in parts if p)
-        how = get(confidence) if confidence else None
-        return f"{text} ({how})" if text and how else text
-
-    def sol(column: str) -> str | None:
-        value = get(column)
-        return f"sol {value}" if value else None
-
-    lmst = get("dropped_lmst")
-    unc = get("position_uncertainty_m")
-    elev = row.get("elev_m")
-    return [
-        ["PDS name", get("name_pds")],
-        ["designation", get("designation")],
-        [
-            "sample",
-            joined(
-                get("sample_type"), get("sample_type_detail"), confidence="sample_type_confidence"
-            ),
-        ],
-        [
-            "source rock",
-            joined(get("source_rock"), get("source_site"), confidence="source_confidence"),
-        ],
-        [
-            "collected",
-            joined(
-                sol("collected_sol"), get("collected_date"), confidence="collected_date_confidence"
-            ),
-        ],
-        ["collected date from", get("collected_date_method")],
-        [
-            "dropped",
-            joined(
-                sol("dropped_sol"),
-                f"{lmst} LMST" if lmst else None,
-                get("dropped_date"),
-                confidence="dropped_date_confidence",
-            ),
-        ],
-        ["dropped date from", get("dropped_date_method")],
-        ["twin on rover", joined(get("twin") or "none", confidence="twin_confidence")],
-        ["position", f"{row['lon']:.8f} E, {row['lat']:.8f} N"],
-        [
-            "position source",
-            joined(get("position_confidence"), f"within about {unc} m" if unc else None),
-        ],
-        ["elevation", f"{float(elev):.2f} m (areoid)" if pd.notna(elev) else None],
-        ["notes", get("notes")],
-    ]
-
-
-def _tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    lon, lat = lonlat(tubes)
-    frame = tubes.assign(lon=lon, lat=lat)
-    points = []
-    ranks = drop_order(tubes).tolist()
-    for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
-        kind = row.get("sample_type")
-        name = _text(row.get("name"), NAME_CHARS) or f"tube {_text(tid, NAME_CHARS)}"
-        points.append(
-            {
-                "lat": round(float(row["lat"]), 9),
-                "lon": round(float(row["lon"]), 9),
-                "name": name,
-                "color": SAMPLE_COLORS.get(str(kind), _OTHER_COLOR),
-                "order": order,
-                "sol": _text(row.get("dropped_sol")),
-                "date": _text(row.get("dropped_date")),
-                "popup": [["tube id", _text(tid, NAME_CHARS)], *_tube_popup(row)],
-                "cls": "marsgeo-tube",
-            }
-        )
-    return points
-
-
-def _lines_from(gdf: gpd.GeoDataFrame, **style: Any) -> list[dict[str, Any]]:
-    out = []
-    for geom in gdf.geometry:
-        c = np.asarray(geom.coords)
-        out.append({"coords": [[round(y, 9), round(x, 9)] for x, y in c[:, :2]], **style})
-    return out
-
-
-def _rings(poly: Any) -> list[list[list[float]]]:
-    rings = [poly.exterior, *poly.interiors]
-    return [[[round(y, 9), round(x, 9)] for x, y in np.asarray(r.coords)[:, :2]] for r in rings]
-
-
-def _polygon_items(gdf: Any, **style: Any) -> list[dict[str, Any]]:
-    """Polygons (and outlines) to draw; a GeoDataFrame's columns become each one's popup."""
-    items = []
-    g = to_mars_geographic(gdf)
-    frame = g if isinstance(g, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=g)
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    for fid, row in frame.iterrows():
-        geom = row[frame.geometry.name]
-        if geom is None or geom.is_empty:
-            continue
-        extra: dict[str, Any] = {}
-        if columns:
-            extra["popup"] = [[_text(c, NAME_CHARS), _text(row[c])] for c in columns]
-            extra["title"] = f"{style.get('label', 'area')} {_text(fid, NAME_CHARS)}"
-            if "name" in columns and _text(row["name"]):
-                extra["label"] = f"{style.get('label', 'area')}: {_text(row['name'], NAME_CHARS)}"
-        for part in getattr(geom, "geoms", [geom]):
-            if part.geom_type == "Polygon":
-                items.append({"rings": _rings(part), **style, **extra})
-            elif part.geom_type == "LineString":
-                items.append(
-                    {
-                        "rings": [[[y, x] for x, y in np.asarray(part.coords)[:, :2]]],
-                        **style,
-                        **extra,
-                        "fillOpacity": 0,
-                    }
-                )
-    return items
-
-
-# --- argument checks ---------------
+__all__ = [
+    "NAME_CHARS",
+    "SAMPLE_COLORS",
+    "STYLE_OPTIONS",
+    "VALUE_CHARS",
+    "add_distances",
+    "add_obstacles",
+    "add_places",
+    "add_plan",
+    "add_terrain",
+    "add_tubes",
+    "depot_map",
+    "explore",
+    "network_layers",
+    "save_map",
+]
 
 #: Extensions :func:`save_map` writes (a page under another name would not open as one).
 HTML_EXTENSIONS = (".html", ".htm")
-_POLYGONS = ("Polygon", "MultiPolygon")
-_PLACE_KINDS = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 
 
-def _is_flag(value: Any) -> bool:
-    return isinstance(value, (bool, np.bool_))
+# --- the depot map ---------------
 
 
-def _flag_problems(**flags: Any) -> list[str]:
-    """Problems with arguments that must be True or False (or None, if the name ends in _)."""
-    problems = []
-    for key, value in flags.items():
-        name, optional = key.rstrip("_"), key.endswith("_")
-        if _is_flag(value) or (optional and value is None):
-            continue
-        allowed = "True, False or None" if optional else "True or False"
-        problems.append(f"{name}={value!r} must be {allowed}")
-    return problems
-
-
-def _row_ids(index: pd.Index, mask: Any, limit: int = 5) -> str:
-    ids = [repr(v.item() if hasattr(v, "item") else v) for v in index[np.asarray(mask)][:limit]]
-    more = int(np.count_nonzero(mask)) - len(ids)
-    return ", ".join(ids) + (f" and {more} more" if more > 0 else "")
-
-
-def _check_shapes(obj: Any, *, name: str, kinds: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """Return ``obj`` as a GeoDataFrame in Mars longitude/latitude, every row drawable.
-
-    Refused, naming the rows: missing or empty geometries, geometry types other than
-    ``kinds``, and coordinates that break the coordinate range rule.
-    """
-    if isinstance(obj, gpd.GeoSeries):
-        obj = gpd.GeoDataFrame(geometry=obj)
-    if not isinstance(obj, gpd.GeoDataFrame):
-        msg = (
-            f"{name} must be a GeoDataFrame (or GeoSeries) of {' / '.join(kinds)} in a Mars "
-            f"CRS, got {type(obj).__name__}; build one with geopandas.GeoDataFrame(geometry="
-            "[...], crs=marsgeo.crs.MARS_GEOGRAPHIC)."
-        )
-        raise InputError(msg)
-    if obj._geometry_column_name not in obj.columns:
-        msg = f"{name} has no active geometry column; set one with {name}.set_geometry(column)."
-        raise InputError(msg)
-    require_mars_crs(obj, name=name)
-    geoms = np.asarray(obj.geometry.values, dtype=object)
-    problems = []
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if missing.any():
-        problems.append(f"rows {_row_ids(obj.index, missing)} have no geometry; drop them")
-    kind = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
-    wrong = ~missing & ~np.isin(kind, kinds)
-    if wrong.any():
-        found = sorted(set(kind[wrong]))
-        problems.append(
-            f"rows {_row_ids(obj.index, wrong)} are {', '.join(found)}; pass {' / '.join(kinds)}"
-        )
-    raise_collected(InputError, problems, what=name)
-    return check_shapes(obj, name=name)  # the coordinate range rule, naming the rows
-
-
-# --- the map ---------------
-
-
-def _grid_of(basemap: Any) -> tuple[str, Any]:
-    if basemap is None:
-        return "EPSG4326", None
-    from marsgeo.basemap import tile_provider
-
-    prov = tile_provider(basemap) if isinstance(basemap, str) else basemap
-    if not hasattr(prov, "get") or prov.get("body") != "Mars":
-        msg = (
-            f"basemap={basemap!r} is not a Mars tile provider; pass a name from "
-            "marsgeo.basemap.tile_providers() or None."
-        )
-        raise InputError(msg)
-    problems = []
-    if prov.get("grid") not in ("EPSG4326", "EPSG3857"):
-        problems.append(f"grid={prov.get('grid')!r} must be 'EPSG4326' or 'EPSG3857'")
-    if not str(prov.get("url", "")).startswith(("https://", "http://")):
-        problems.append(f"url={prov.get('url')!r} must be an http(s) URL template")
-    for key in ("min_zoom", "max_zoom"):
-        if not isinstance(prov.get(key), int) or not 0 <= prov[key] <= 30:
-            problems.append(f"{key}={prov.get(key)!r} must be a whole number 0..30")
-    for key in ("title", "attribution"):
-        if not isinstance(prov.get(key), str) or not prov[key].strip():
-            problems.append(f"{key}={prov.get(key)!r} must be a non-empty text")
-    if problems:
-        msg = f"basemap provider {prov.get('name')!r}: " + "; ".join(problems) + "."
-        raise InputError(msg)
-    return str(prov["grid"]), prov
-
-
-def _add_tiles(m: folium.Map, prov: Any) -> None:
-    options: dict[str, Any] = {
-        "maxNativeZoom": int(prov["max_zoom"]),
-        "maxZoom": 23,
-        "minZoom": int(prov["min_zoom"]),
-        "noWrap": True,
-    }
-    wms = prov.get("kind") == "wms"
-    if wms:
-        options = {
-            "layers": str(prov["layers"]),
-            "format": str(prov.get("format", "image/png")),
-            "transparent": False,
-            "maxZoom": 23,
-        }
-    DataLayer(
-        "tiles",
-        {
-            "url": str(prov["url"]),
-            "wms": wms,
-            "options": options,
-            "attribution": _text(prov["attribution"]),
-        },
-        _text(prov["title"], NAME_CHARS) or "basemap",
-        overlay=False,
-        remote=True,
-        real=True,
-    ).add_to(m)
-
-
-def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer and option
+def depot_map(  # noqa: PLR0913 - the one-call map: every layer and option
     tubes: PointFrame | None,
     *,
     plan: PickupPlan | None = None,
@@ -370,8 +119,13 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     pairwise: bool | None = None,
     timeline: bool = True,
     title: str = "Three Forks sample depot, Jezero crater, Mars",
+    m: folium.Map | None = None,
 ) -> folium.Map:
     """Draw an interactive map of the tubes, correct on Mars.
+
+    The map is :func:`add_terrain`, :func:`add_places`, :func:`add_obstacles`,
+    :func:`add_distances`, :func:`add_plan` and :func:`add_tubes`, in this order, on a new
+    map (or ``m``); every argument is checked before anything is drawn.
 
     Parameters
     ----------
@@ -386,7 +140,7 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     basemap
         A Mars tile provider name (default "trek-hirise": NASA Mars Trek HiRISE 25 cm; needs
         the network), a provider object, or None for no tiles. The map's CRS follows the
-        provider's tile grid.
+        provider's tile grid. Used for a new map: ``m`` keeps its own.
     terrain
         A :class:`marsgeo.basemap.Raster` drawn as an image overlay (a DTM is drawn as its
         hillshade), or "synthetic" for marsgeo's labelled synthetic terrain. Works offline.
@@ -400,7 +154,11 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     timeline
         Add the drop-order timeline (needs ``dropped_sol`` and ``dropped_date`` columns).
     title
-        Legend title.
+        Legend and page title of a new map (``m`` keeps its title if it has one).
+    m
+        A marsgeo map (from :func:`explore` or :func:`depot_map`) to draw on, or None for a
+        new one. A ``folium.Map`` made otherwise is refused: its grid and radius are not
+        known to be Mars's.
 
     Returns
     -------
@@ -411,18 +169,59 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
     ------
     marsgeo.errors.InputError
         An argument of the wrong type (``plan`` not a PickupPlan, a flag not True or False,
-        ``places`` / ``no_fly`` / ``hazard`` not geodata), rows without geometry or of a
-        geometry type that cannot be drawn there, an unknown basemap or terrain; every
-        problem with the simple arguments is listed at once.
+        ``places`` / ``no_fly`` / ``hazard`` not geodata, ``m`` not a map), rows without
+        geometry or of a geometry type that cannot be drawn there, an unknown basemap or
+        terrain; every problem with the simple arguments is listed at once.
     marsgeo.errors.CoordinateError
         Rows with NaN or infinite coordinates, or latitudes outside -90..90 (named).
     marsgeo.errors.CRSError
-        Geodata without a Mars CRS.
+        Geodata without a Mars CRS, or ``m`` a folium map that marsgeo did not make.
     """
-    from marsgeo import distance
+    _check_depot_args(
+        plan=plan, places=places, nearest=nearest, pairwise=pairwise, timeline=timeline, title=title
+    )
+    if m is not None:
+        map_state(m)
+    # every argument is checked before anything is drawn (also on a map given as m)
+    checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    if plan is not None:
+        check_plan_tubes(plan, checked)
+    if places is not None:
+        places = check_places(places)
+    if no_fly is not None:
+        no_fly = check_shape_kinds(no_fly, name="no_fly", kinds=POLYGONS)
+    hazards = None if hazard is None else hazard_gdf(hazard)
+    raster = None if terrain is None else terrain_raster(terrain)
+    lon, lat = lonlat(checked)
+    if m is None:
+        centre_lon, centre_lat = mean_lonlat(lon, lat)
+        m = new_map(basemap, location=(centre_lat, centre_lon), title=title)
+    else:
+        _title_untitled(m, title)
+    if raster is not None:
+        add_terrain(m, raster)
+    if places is not None:
+        add_places(m, places)
+    add_obstacles(m, no_fly=no_fly, hazard=hazards)
+    add_distances(m, checked, nearest=nearest, pairwise=pairwise)
+    if plan is not None:
+        add_plan(m, plan)
+    add_tubes(m, checked, timeline=timeline)
+    xs, ys = list(lon), list(lat)
+    if plan is not None:  # frame the lander and the routes too
+        xs += list(plan.spots.geometry.x)
+        ys += list(plan.spots.geometry.y)
+    frame(m, xs, ys)
+    return m
+
+
+def _check_depot_args(
+    *, plan: Any, places: Any, nearest: Any, pairwise: Any, timeline: Any, title: Any
+) -> None:
+    """Every problem with depot_map's simple arguments, at once."""
     from marsgeo.routing import PickupPlan
 
-    problems = _flag_problems(nearest=nearest, pairwise_=pairwise, timeline=timeline)
+    problems = flag_problems(nearest=nearest, pairwise_=pairwise, timeline=timeline)
     if not isinstance(title, str):
         problems.append(f"title must be text, got {type(title).__name__}; pass e.g. 'Three Forks'")
     if plan is not None and not isinstance(plan, PickupPlan):
@@ -437,298 +236,329 @@ def depot_map(  # noqa: C901, PLR0913, PLR0915 - the one-call map: every layer a
             f"places must be 'jezero', a GeoDataFrame in a Mars CRS, or None, got {places!r}"
         )
     raise_collected(InputError, problems, what="depot_map")
-    # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
-    checked = validate_tubes(tubes, name="tubes", vocabulary=False)
-    if plan is not None:
-        check_plan_tubes(plan, checked)
-    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        places = _check_shapes(places, name="places", kinds=_PLACE_KINDS)
-    if no_fly is not None:
-        no_fly = _check_shapes(no_fly, name="no_fly", kinds=_POLYGONS)
-    hazards = None if hazard is None else _hazard_gdf(hazard)
-    grid, prov = _grid_of(basemap)
-    lon, lat = lonlat(checked)
-    centre_lon, centre_lat = mean_lonlat(lon, lat)
-    m = folium.Map(
-        location=[centre_lat, centre_lon],
-        zoom_start=19,
-        crs=grid,
-        tiles=None,
-        control_scale=True,
-        max_zoom=23,
-        min_zoom=1,
+
+
+def _title_untitled(m: folium.Map, title: str) -> None:
+    """Give a map without a title (e.g. from explore) ``title``."""
+    state = map_state(m)
+    if not state.title and title:
+        state.title = _display_text(title)
+        state.setup.title = title
+
+
+# --- any Mars layer ---------------
+
+#: The Leaflet path options :func:`explore` takes in ``style``.
+STYLE_OPTIONS = ("color", "weight", "opacity", "fillColor", "fillOpacity", "dashArray", "radius")
+_STYLE_LIMITS = {"weight": 100.0, "opacity": 1.0, "fillOpacity": 1.0, "radius": 1000.0}
+_CSS_VALUE = re.compile(r"[#A-Za-z0-9(),.%\s-]{1,64}\Z")
+_EXPLORE_KINDS = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+)
+# a category column: a colour per value (cycled)
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+# a layer without a column, in turn: colours that the tubes and helicopters do not use
+_LAYER_COLOURS = ("#2ca02c", "#e377c2", "#bcbd22", "#17becf", "#7f7f7f", "#ff7f0e")
+# a numeric column: a ramp from the lowest value to the highest (viridis)
+_RAMP = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+_NO_VALUE = "#9e9e9e"
+_LEGEND_VALUES = 20
+
+
+def explore(
+    gdf: ShapeFrame,
+    *,
+    m: folium.Map | None = None,
+    column: Any = None,
+    tooltip: bool | str | list[Any] = True,
+    popup: bool | str | list[Any] = True,
+    style: dict[str, Any] | None = None,
+    name: str | None = None,
+    basemap: str | TileProvider | None = "trek-hirise",
+) -> folium.Map:
+    """Draw any GeoDataFrame in a Mars CRS on a web map that is correct on Mars.
+
+    Use this where GeoPandas' ``gdf.explore()`` would be used: that one reprojects to an
+    Earth CRS (EPSG:4326), which PROJ refuses for Mars data. Points, lines and polygons (and
+    their multi-part forms) are drawn in Mars planetocentric longitude and latitude, from any
+    Mars CRS (planetographic and west-positive ones included).
+
+    Parameters
+    ----------
+    gdf
+        GeoDataFrame (or GeoSeries) in a Mars CRS: a traverse, geologic units, no-fly zones.
+    m
+        A marsgeo map (from :func:`explore` or :func:`depot_map`) to add the layer to, or
+        None for a new map. A ``folium.Map`` made otherwise is refused.
+    column
+        Colour the features by this column: categories take a colour each (listed in the
+        legend); numbers a colour ramp, with the lowest and highest values in the legend.
+        Missing values are grey.
+    tooltip, popup
+        Columns shown on hover / on click: True (all), False (none), a column name or a list
+        of column names. Values are shown as text, shortened when long.
+    style
+        Leaflet path options, from :data:`STYLE_OPTIONS`: ``color``, ``weight``, ``opacity``,
+        ``fillColor``, ``fillOpacity``, ``dashArray``, ``radius`` (points, in pixels).
+    name
+        The layer's name in the layer control and the legend (default "Layer 1", "Layer 2",
+        ... in the order drawn).
+    basemap
+        A Mars tile provider name, a provider object, or None, for a new map (the map's CRS
+        follows its tile grid); ``m`` keeps its own.
+
+    Returns
+    -------
+    folium.Map
+        The map (``m`` if given). Save it with :func:`save_map`; add more with ``m=``.
+
+    Raises
+    ------
+    marsgeo.errors.CRSError
+        ``gdf`` has no CRS or an Earth CRS (the message says how to relabel Mars data tagged
+        as Earth), or ``m`` is a folium map marsgeo did not make.
+    marsgeo.errors.InputError
+        ``gdf`` is empty or not geodata, rows without geometry or of another type (named),
+        unknown columns in ``column`` / ``tooltip`` / ``popup`` (named), style options that
+        are not allowed; every problem with the options is listed at once.
+    marsgeo.errors.CoordinateError
+        Coordinates that are NaN or off the planet (named).
+
+    Examples
+    --------
+    >>> import marsgeo as mg
+    >>> rim = mg.jezero_features()
+    >>> m = mg.explore(rim, column="kind", name="Jezero", basemap=None)
+    >>> m = mg.explore(mg.load_depot(), m=m, tooltip=["name"], popup=False, name="Tubes")
+    >>> page = m.get_root().render()
+    >>> "crs: L.CRS.EPSG4326" in page, '"Tubes"' in page, "marsgeo.layers(" in page
+    (True, True, True)
+    """
+    if m is not None:
+        map_state(m)
+    data = _explore_data(gdf)
+    columns = [c for c in data.columns if c != data.geometry.name]
+    problems: list[str] = []
+    tips = _columns_of(tooltip, columns, "tooltip", problems)
+    pops = _columns_of(popup, columns, "popup", problems)
+    options = _path_style(style, problems)
+    if column is not None and not _is_column(column, columns):
+        problems.append(f"column={column!r} is not a column of gdf; pass one of {columns!r}")
+    elif column is not None and list(data.columns).count(column) > 1:
+        problems.append(f"column={column!r} names several columns of gdf; rename them")
+    if name is not None and not isinstance(name, str):
+        problems.append(f"name must be text or None, got {type(name).__name__}")
+    raise_collected(InputError, problems, what="explore")
+    xy = _coordinates(data)
+    if m is None:
+        lon, lat = mean_lonlat(xy[:, 0], xy[:, 1])
+        m = new_map(basemap, location=(lat, lon), title=name or "")
+    state = map_state(m)
+    state.drawn += 1
+    label = name or f"Layer {state.drawn}"
+    default = _LAYER_COLOURS[(state.drawn - 1) % len(_LAYER_COLOURS)]
+    colours, legend = _colours(data, column, default, label)
+    items = _features(
+        data,
+        colours,
+        tips=tips,
+        pops=pops,
+        style=options,
+        label=label,
+        by_column=column is not None,
     )
-    # folium loads nothing: marsgeo's set-up loads Leaflet alone (CDN with SRI, or inline)
-    m.default_js = []
-    m.default_css = []
-    MarsSetup(MARS_SPHERE_RADIUS_M, title=title).add_to(m)
-    notes: list[str] = []
-    if prov is not None:
-        _add_tiles(m, prov)
-        notes.append(f"Basemap: {_text(prov['title'], NAME_CHARS)} ({_text(prov['attribution'])})")
-    if "position_confidence" in checked.columns:
-        unc = pd.to_numeric(checked.get("position_uncertainty_m"), errors="coerce")
-        within = (
-            f", within about {float(unc.max()):g} m"
-            if unc is not None and unc.notna().any()
-            else ""
-        )
-        how = _text(checked["position_confidence"].iloc[0], NAME_CHARS)
-        notes.append(f"Tube positions: {how}{within}.")
-
-    if terrain is not None:
-        notes.append(_add_terrain(m, terrain, grid, over_basemap=prov is not None))
-    if places is not None:
-        _add_places(m, places)
-    obstacles = []
-    if no_fly is not None:
-        obstacles.append(
-            (
-                "No-fly zones",
-                _polygon_items(no_fly, color="#b000b5", label="no-fly zone", dash="6 4"),
-            )
-        )
-    if hazards is not None:
-        haz = hazards
-        synth = "synthetic" in haz.columns and bool(haz["synthetic"].any())
-        label = "hazard (SYNTHETIC terrain)" if synth else "hazard"
-        obstacles.append(("Hazards", _polygon_items(haz, color="#e53935", label=label)))
-        if synth:
-            notes.append("Hazards: from SYNTHETIC terrain, not a measurement.")
-    for name, items in obstacles:
-        DataLayer("polygons", {"polygons": items}, name).add_to(m)
-
-    if nearest and len(checked) >= 2:
-        nn = distance.nearest_neighbours(checked)
-        lines = _lines_from(nn, color="#222", weight=1.5, dash="3 3", cls="marsgeo-nn")
-        for item, d in zip(lines, nn["distance_m"], strict=True):
-            item["label"] = f"{d:.2f} m"
-            item["permanent"] = len(checked) <= 60
-        DataLayer("lines", {"lines": lines}, "Nearest-neighbour distances").add_to(m)
-    if pairwise is None:
-        pairwise = len(checked) <= 60
-    if pairwise and len(checked) >= 2:
-        pairs = distance.pairwise_distances(checked)
-        lines = _lines_from(pairs, color="#555", weight=1, cls="marsgeo-pair")
-        for item, d in zip(lines, pairs["distance_m"], strict=True):
-            item["label"] = f"{d:.2f} m"
-        DataLayer("lines", {"lines": lines}, "All tube pairs", show=False).add_to(m)
-    if plan is not None:
-        notes.extend(_add_plan(m, plan))
-
-    DataLayer("points", {"points": _tube_points(checked), "register": True}, "Tubes").add_to(m)
-    kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
-    legend: list[list[str]] = [
-        [SAMPLE_COLORS.get(k, _OTHER_COLOR), _display_text(k, NAME_CHARS)] for k in kinds
-    ]
-    legend = legend or [[_OTHER_COLOR, "tube"]]
-    if plan is not None:
-        legend += [
-            [_HELI_COLORS[(h - 1) % len(_HELI_COLORS)], f"helicopter {h}"]
-            for h in range(1, plan.helicopters + 1)
-        ]
-    notes.append("Distances and the scale bar are on the Mars sphere (R = 3 396 190 m).")
-    legend_title = _display_text(title)
-    Control("legend", {"title": legend_title, "items": legend, "notes": notes}).add_to(m)
-    if timeline and {"dropped_sol", "dropped_date"} <= set(checked.columns):
-        Control("timeline", {"title": "Drop order (replay the depot)"}).add_to(m)
-    Control("mouse").add_to(m)
-    Control("measure").add_to(m)
-    Control("layers", {"collapsed": True}).add_to(m)
-    xs, ys = list(lon), list(lat)
-    if plan is not None:  # frame the lander and the routes too
-        xs += list(plan.spots.geometry.x)
-        ys += list(plan.spots.geometry.y)
-    w, s, e, n = min(xs), min(ys), max(xs), max(ys)
-    pad_ll = max(e - w, n - s) * 0.05 + 1e-5
-    # keep the data clear of the legend (bottom right) and the timeline (top right)
-    m.fit_bounds(
-        [[s - pad_ll, w - pad_ll], [n + pad_ll, e + pad_ll]],
-        padding_top_left=(20, 20),
-        padding_bottom_right=(340, 60),
-    )
+    attach(m, DataLayer("features", items, label))
+    state.legend.extend((RANKS["data"], c, t) for c, t in legend)
+    frame(m, xy[:, 0], xy[:, 1])
     return m
 
 
-def _hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
-    from marsgeo.basemap import Raster, hazard_areas
+def _explore_data(gdf: Any) -> gpd.GeoDataFrame:
+    if isinstance(gdf, (gpd.GeoDataFrame, gpd.GeoSeries)) and len(gdf) == 0:
+        msg = "gdf is empty (0 rows): nothing to draw; pass a GeoDataFrame with geometries."
+        raise InputError(msg)
+    return check_shape_kinds(gdf, name="gdf", kinds=_EXPLORE_KINDS)
 
-    if isinstance(hazard, Raster) or (
-        isinstance(hazard, str) and hazard.strip().lower() == "synthetic"
+
+def _coordinates(data: gpd.GeoDataFrame) -> Any:
+    import shapely
+
+    return shapely.get_coordinates(np.asarray(data.geometry.values, dtype=object))
+
+
+def _columns_of(value: Any, columns: list[Any], what: str, problems: list[str]) -> list[Any]:
+    """Return the columns ``value`` (True, False, a name or a list of names) asks for."""
+    if isinstance(value, (bool, np.bool_)):
+        return list(columns) if value else []
+    wanted = [value] if isinstance(value, str) else value
+    if not isinstance(wanted, (list, tuple)):
+        problems.append(
+            f"{what}={value!r} must be True, False, a column name or a list of column names"
+        )
+        return []
+    unknown = [c for c in wanted if not _is_column(c, columns)]
+    if unknown:
+        problems.append(f"{what} names {unknown!r}, not columns of gdf; pick from {columns!r}")
+    return [c for c in wanted if _is_column(c, columns)]
+
+
+def _is_column(value: Any, columns: list[Any]) -> bool:
+    """Tell whether ``value`` names one of ``columns`` (a column name is hashable)."""
+    return isinstance(value, Hashable) and any(value is c or value == c for c in columns)
+
+
+def _path_style(style: Any, problems: list[str]) -> dict[str, Any]:
+    """Return the Leaflet path options of ``style``, each checked."""
+    from marsgeo.crs import is_real_number
+
+    if style is None:
+        return {}
+    if not isinstance(style, dict):
+        problems.append(f"style must be a dict of Leaflet path options, got {style!r}")
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in style.items():
+        if key not in STYLE_OPTIONS:
+            problems.append(
+                f"style[{key!r}] is not allowed; pass some of {', '.join(STYLE_OPTIONS)}"
+            )
+        elif key in _STYLE_LIMITS:
+            top = _STYLE_LIMITS[key]
+            if is_real_number(value) and 0 <= float(value) <= top:
+                out[key] = float(value)
+            else:
+                problems.append(f"style[{key!r}]={value!r} must be a number from 0 to {top:g}")
+        elif isinstance(value, str) and _CSS_VALUE.match(value):
+            out[key] = value
+        else:
+            problems.append(
+                f"style[{key!r}]={value!r} must be a CSS colour or dash pattern, "
+                "e.g. '#ff7f0e' or '4 4'"
+            )
+    return out
+
+
+def _colours(
+    data: gpd.GeoDataFrame, column: Any, default: str, label: str
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Each row's colour and the legend's lines for it."""
+    if column is None:
+        return [default] * len(data), [(default, _display_text(label, NAME_CHARS))]
+    values = data[column]
+    name = value_text(column, NAME_CHARS) or "value"
+    kind = values.dtype
+    if pd.api.types.is_numeric_dtype(kind) and not (
+        pd.api.types.is_bool_dtype(kind) or pd.api.types.is_complex_dtype(kind)
     ):
-        return hazard_areas(hazard)
-    if isinstance(hazard, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        return _check_shapes(hazard, name="hazard", kinds=_POLYGONS)
-    msg = (
-        f"hazard must be polygons (GeoDataFrame in a Mars CRS) or a marsgeo Raster, got "
-        f"{type(hazard).__name__}."
-    )
-    raise InputError(msg)
+        return _ramp_colours(values, name)
+    return _category_colours(values, name)
 
 
-def _add_terrain(m: folium.Map, terrain: Any, grid: str, *, over_basemap: bool) -> str:
-    from marsgeo.basemap import Raster, hillshade, render_png, synthetic_dtm
-
-    raster = synthetic_dtm() if isinstance(terrain, str) and terrain == "synthetic" else terrain
-    if not isinstance(raster, Raster):
-        msg = (
-            f"terrain={terrain!r} is not a marsgeo Raster; pass one (e.g. from "
-            "marsgeo.basemap.read_raster) or 'synthetic'."
-        )
-        raise InputError(msg)
-    from marsgeo._products import PRODUCT_TAG, product_credit
-
-    # the product and its source, as the reader named them (e.g. a USGS DTM mosaic's file);
-    # render_png credits a known product with them
-    credit, product = product_credit(raster.tags), raster.tags.get(PRODUCT_TAG, "")
-    if raster.units in ("m", "metre", "meter") and raster.name != "hillshade":
-        raster = hillshade(raster)
-        overlay = render_png(raster, grid=grid, vmin=0.0, vmax=1.0, opacity=0.75)
-    else:
-        overlay = render_png(raster, grid=grid, opacity=0.75)
-    uri = "data:image/png;base64," + base64.b64encode(overlay.png).decode("ascii")
-    attribution = _text(overlay.attribution) or "raster"
-    data = {
-        "url": uri,
-        "bounds": [list(overlay.bounds[0]), list(overlay.bounds[1])],
-        "opacity": 1.0,
-        "attribution": attribution,
-    }
-    if not raster.synthetic:
-        DataLayer("image", data, "Terrain").add_to(m)
-        if credit and product not in attribution:  # a file marsgeo does not know
-            return f"Terrain overlay: {attribution}; {_text(credit)}"
-        return f"Terrain overlay: {attribution}"
-    # synthetic terrain says so on the image and in the attribution bar, and never covers a
-    # real basemap unless the user turns it on
-    data["attribution"] = "SYNTHETIC terrain generated by marsgeo; not a measurement"
-    data["stamp"] = "SYNTHETIC"
-    DataLayer(
-        "image",
-        data,
-        "Terrain (SYNTHETIC, not a measurement)",
-        synthetic=True,
-        show="unless-real-basemap" if over_basemap else True,
-    ).add_to(m)
-    hidden = " Hidden while a real basemap is shown." if over_basemap else ""
-    return f"Terrain overlay: SYNTHETIC, generated by marsgeo; not a measurement.{hidden}"
+def _ramp_colour(t: float) -> str:
+    """Return the colour at ``t`` (0..1) along the ramp."""
+    steps = len(_RAMP) - 1
+    i = min(int(t * steps), steps - 1)
+    f = t * steps - i
+    a, b = (bytes.fromhex(c[1:]) for c in _RAMP[i : i + 2])
+    return "#" + "".join(f"{round(p + (q - p) * f):02x}" for p, q in zip(a, b, strict=True))
 
 
-def _add_places(m: folium.Map, places: Any) -> None:
-    from marsgeo.jezero import jezero_features
-
-    feats = jezero_features() if isinstance(places, str) and places == "jezero" else places
-    if not isinstance(feats, gpd.GeoDataFrame):
-        msg = "places must be 'jezero', a GeoDataFrame in a Mars CRS, or None."
-        raise InputError(msg)
-    feats = to_mars_geographic(feats)
-    pts, polys = [], []
-    for fid, row in feats.iterrows():
-        geom = row.geometry
-        name = _text(row.get("name"), NAME_CHARS) or _text(fid, NAME_CHARS) or "place"
-        approx = " (approximate)" if bool(row.get("approximate", False)) else ""
-        if geom.geom_type == "Point":
-            if str(fid) == "three_forks_depot":
-                continue
-            pts.append(
-                {
-                    "lat": geom.y,
-                    "lon": geom.x,
-                    "name": name + approx,
-                    "color": "#ffffff",
-                    "radius": 6,
-                    "popup": [
-                        [_text(k, NAME_CHARS), _text(v)]
-                        for k, v in row.items()
-                        if k != feats.geometry.name
-                    ],
-                    "cls": "marsgeo-place",
-                }
-            )
-        elif str(fid) != "usgs_sim3464_extent":  # a map sheet's frame, not a place
-            polys.extend(
-                _polygon_items(
-                    gpd.GeoSeries([geom], crs=feats.crs),
-                    color="#fafafa",
-                    label=name + approx,
-                    fillOpacity=0,
-                    weight=2,
-                    dash="8 6",
-                )
-            )
-    DataLayer("points", {"points": pts}, "Jezero places").add_to(m)
-    DataLayer("polygons", {"polygons": polys}, "Jezero outlines").add_to(m)
-
-
-def _add_plan(m: folium.Map, plan: Any) -> list[str]:
-    legs = plan.legs
-    names = {}
-    for h in range(1, plan.helicopters + 1):
-        sub = legs[legs["helicopter"] == h]
-        items = []
-        for row in sub.itertuples():
-            if row.geometry.geom_type != "LineString":
-                continue
-            flight = str(row.kind).startswith("flight")
-            what = str(row.kind).replace("_", " ")
-            items.append(
-                {
-                    "coords": [
-                        [round(y, 9), round(x, 9)]
-                        for x, y in np.asarray(row.geometry.coords)[:, :2]
-                    ],
-                    "color": _HELI_COLORS[(h - 1) % len(_HELI_COLORS)],
-                    "weight": 3 if flight else 2,
-                    "dash": None if row.kind == "flight_out" else "5 5",
-                    "label": f"helicopter {h}, sol {row.sol}: {what}, tube "
-                    f"{_text(row.tube_id, NAME_CHARS)}, {row.distance_m:.1f} m",
-                    "cls": "marsgeo-leg",
-                }
-            )
-        names[h] = items
-        DataLayer(
-            "lines",
-            {"lines": items},
-            f"Helicopter {h} (sols 1-{int(sub['sol'].max()) if len(sub) else 0})",
-        ).add_to(m)
-    pts = []
-    styles = {
-        "lander": ("#000000", 9),
-        "pad": ("#607d8b", 6),
-        "landing_spot": ("#ffffff", 3),
-        "relay": ("#ffeb3b", 5),
-    }
-    for row in plan.spots.itertuples():
-        color, radius = styles.get(str(row.kind), ("#999", 4))
-        label = str(row.kind).replace("_", " ")
-        if row.kind == "lander" and "ASSUMPTION" in str(row.note):
-            label = "lander (ASSUMED position)"
-        pts.append(
-            {
-                "lat": row.geometry.y,
-                "lon": row.geometry.x,
-                "name": label,
-                "color": color,
-                "radius": radius,
-                "popup": [
-                    ["kind", label],
-                    ["tube", _text(row.tube_id, NAME_CHARS)],
-                    ["note", _text(row.note)],
-                ],
-                "cls": f"marsgeo-spot marsgeo-{row.kind}",
-                "label": row.kind == "lander",
-            }
-        )
-    DataLayer("points", {"points": pts}, "Lander, pad, landing and relay spots").add_to(m)
-    notes = [
-        f"Pickup plan: {plan.makespan_sols} sols"
-        f"{' (proven minimum)' if plan.is_optimal else ''}, {plan.helicopters} helicopters,"
-        f" {plan.total_flight_m:.0f} m of flight."
+def _ramp_colours(values: pd.Series, name: str) -> tuple[list[str], list[tuple[str, str]]]:
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=math.nan)
+    known = np.isfinite(x)
+    if not known.any():
+        return [_NO_VALUE] * len(x), [(_NO_VALUE, f"{name}: no value")]
+    lo, hi = float(x[known].min()), float(x[known].max())
+    t = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+    colours = [_ramp_colour(float(v)) if ok else _NO_VALUE for v, ok in zip(t, known, strict=True)]
+    legend = [
+        (_ramp_colour(0.0), f"{name} = {lo:.8g} (lowest)"),
+        (_ramp_colour(1.0), f"{name} = {hi:.8g} (highest)"),
     ]
-    notes.extend(
-        _display_text(a) for a in plan.assumptions if a.startswith("lander") or "SYNTHETIC" in a
-    )
-    return notes
+    if not known.all():
+        legend.append((_NO_VALUE, f"{name}: no value"))
+    return colours, legend
+
+
+def _category_colours(values: pd.Series, name: str) -> tuple[list[str], list[tuple[str, str]]]:
+    keys = [value_text(v, NAME_CHARS) for v in values]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        order = [value_text(c, NAME_CHARS) for c in values.cat.categories]
+    else:
+        order = list(dict.fromkeys(k for k in keys if k is not None))
+    colour_of = {k: _PALETTE[i % len(_PALETTE)] for i, k in enumerate(order)}
+    colours = [colour_of.get(k, _NO_VALUE) if k is not None else _NO_VALUE for k in keys]
+    legend = [(colour_of[k], f"{name} = {k}") for k in order[:_LEGEND_VALUES] if k is not None]
+    if len(order) > _LEGEND_VALUES:
+        legend.append(("transparent", f"and {len(order) - _LEGEND_VALUES} more values of {name}"))
+    if None in keys:
+        legend.append((_NO_VALUE, f"{name}: no value"))
+    return colours, legend
+
+
+def _features(
+    data: gpd.GeoDataFrame,
+    colours: list[str],
+    *,
+    tips: list[Any],
+    pops: list[Any],
+    style: dict[str, Any],
+    label: str,
+    by_column: bool,
+) -> dict[str, list[dict[str, Any]]]:
+    """Return the page's data for one layer: its points, lines and polygons, with their text.
+
+    ``style`` overrides the default look; a colour ``by_column`` overrides ``style``'s fill
+    (points, polygons) or line colour (lines).
+    """
+    out: dict[str, list[dict[str, Any]]] = {"polygons": [], "lines": [], "points": []}
+    geometry = data.geometry.name
+    for (fid, row), colour in zip(data.iterrows(), colours, strict=True):
+        extra: dict[str, Any] = {"cls": "marsgeo-data"}
+        if pops:
+            extra["popup"] = [[value_text(c, NAME_CHARS), value_text(row[c])] for c in pops]
+            extra["title"] = f"{label}: {value_text(fid, NAME_CHARS)}"
+        if tips:
+            extra["tip"] = [[value_text(c, NAME_CHARS), value_text(row[c])] for c in tips]
+        geom = row[geometry]
+        for part in getattr(geom, "geoms", [geom]):
+            kind = part.geom_type
+            if kind == "Point":
+                look = {"color": "#111", "weight": 1.5, "radius": 6, "fillOpacity": 0.9}
+                look = {**look, "fillColor": colour, **style}
+                if by_column:
+                    look["fillColor"] = colour
+                point = {"lat": round(part.y, 9), "lon": round(part.x, 9)}
+                out["points"].append({**point, "style": look, **extra})
+            elif kind == "LineString":
+                coords = [[round(y, 9), round(x, 9)] for x, y in np.asarray(part.coords)[:, :2]]
+                look = {"color": colour, "weight": 3, **style}
+                if by_column:
+                    look["color"] = colour
+                out["lines"].append({"coords": coords, "style": look, **extra})
+            else:
+                look = {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.35}
+                look = {**look, **style}
+                if by_column:
+                    look["fillColor"] = colour
+                out["polygons"].append({"rings": rings(part), "style": look, **extra})
+    return out
 
 
 # --- saving ---------------
@@ -783,7 +613,7 @@ def save_map(m: folium.Map, path: PathLike, *, offline: bool = False) -> Path:
         The file cannot be written: the folder does not exist, no permission, a read-only
         file system, a full disk (the message names the path and a fix).
     """
-    problems = _flag_problems(offline=offline)
+    problems = flag_problems(offline=offline)
     if not isinstance(m, folium.Map):
         problems.append(f"m must be a folium.Map (from marsgeo.depot_map), got {type(m).__name__}")
     raise_collected(InputError, problems, what="save_map")

@@ -16,7 +16,7 @@
 
   function table(title, rows) {
     var box = el("div", "marsgeo-popup");
-    box.appendChild(el("div", "marsgeo-popup-title", title));
+    if (title !== null) box.appendChild(el("div", "marsgeo-popup-title", title));
     var t = el("table");
     rows.forEach(function (r) {
       if (r[1] === null || r[1] === undefined || r[1] === "") return;
@@ -31,6 +31,20 @@
 
   function tip(text) {
     return el("span", null, text);
+  }
+
+  /* Leaflet options: the defaults, then an item's style (path options checked in Python). */
+  function look(defaults, style) {
+    var o = {}, k;
+    for (k in defaults) o[k] = defaults[k];
+    if (style) for (k in style) if (Object.prototype.hasOwnProperty.call(style, k)) o[k] = style[k];
+    return o;
+  }
+
+  /* A hover box: the item's rows of [column, value] as a table, else its text. */
+  function hover(layer, rows, text, opts) {
+    if (rows) layer.bindTooltip(table(null, rows), opts);
+    else if (text !== undefined && text !== null && text !== "") layer.bindTooltip(tip(text), opts);
   }
 
   /* For the few places where Leaflet takes HTML (layer names, attributions). */
@@ -144,13 +158,13 @@
    * order, sol, date, popup: [[k, v], ...], label}], register: bool} */
   mg.points = function (map, group, data) {
     data.points.forEach(function (p) {
-      var m = L.circleMarker([p.lat, p.lon], {
+      var m = L.circleMarker([p.lat, p.lon], look({
         radius: p.radius || 7, color: p.stroke || "#111", weight: 1.5,
         fillColor: p.color || "#999", fillOpacity: 0.9, className: p.cls || "marsgeo-point",
-      });
-      m.bindTooltip(tip(p.name), {permanent: !!p.label, direction: "top",
-                                   className: "marsgeo-label"});
-      if (p.popup) m.bindPopup(table(p.name, p.popup), {maxWidth: 360});
+      }, p.style));
+      hover(m, p.tip, p.name, {permanent: !!p.label, direction: "top",
+                               className: "marsgeo-label"});
+      if (p.popup) m.bindPopup(table(p.title || p.name, p.popup), {maxWidth: 360});
       m.marsgeo = p;
       group.addLayer(m);
       if (data.register) mg.tubes.push({marker: m, group: group, order: p.order, sol: p.sol,
@@ -162,13 +176,14 @@
    * permanent, popup}]} */
   mg.lines = function (map, group, data) {
     data.lines.forEach(function (l) {
-      var pl = L.polyline(l.coords, {color: l.color || "#333", weight: l.weight || 2,
-                                     dashArray: l.dash || null, opacity: 0.9,
-                                     className: l.cls || "marsgeo-line"});
-      if (l.label) pl.bindTooltip(tip(l.label), {permanent: !!l.permanent,
-                                                 direction: "center",
-                                                 className: "marsgeo-label"});
-      if (l.popup) pl.bindPopup(table(l.title || "", l.popup));
+      var pl = L.polyline(l.coords, look({color: l.color || "#333", weight: l.weight || 2,
+                                          dashArray: l.dash || null, opacity: 0.9,
+                                          className: l.cls || "marsgeo-line"}, l.style));
+      if (l.tip) hover(pl, l.tip, null, {sticky: true, className: "marsgeo-label"});
+      else if (l.label) pl.bindTooltip(tip(l.label), {permanent: !!l.permanent,
+                                                      direction: "center",
+                                                      className: "marsgeo-label"});
+      if (l.popup) pl.bindPopup(table(l.title || "", l.popup), {maxWidth: 360});
       group.addLayer(pl);
     });
   };
@@ -177,15 +192,25 @@
    * title, popup: [[k, v], ...]}]} */
   mg.polygons = function (map, group, data) {
     data.polygons.forEach(function (p) {
-      var pg = L.polygon(p.rings, {color: p.color || "#c00", weight: p.weight || 1.5,
+      var pg = L.polygon(p.rings, look({color: p.color || "#c00", weight: p.weight || 1.5,
                                    fillColor: p.fill || p.color || "#c00",
                                    fillOpacity: p.fillOpacity === undefined ? 0.25 : p.fillOpacity,
                                    fill: p.fillOpacity !== 0,  /* outlines: only the line is live */
-                                   dashArray: p.dash || null, className: "marsgeo-polygon"});
-      if (p.label) pg.bindTooltip(tip(p.label), {sticky: true, className: "marsgeo-label"});
+                                   dashArray: p.dash || null,
+                                   className: p.cls || "marsgeo-polygon"}, p.style));
+      hover(pg, p.tip, p.label, {sticky: true, className: "marsgeo-label"});
       if (p.popup) pg.bindPopup(table(p.title || p.label || "", p.popup), {maxWidth: 360});
       group.addLayer(pg);
     });
+  };
+
+  /* A layer of any geometry (marsgeo.explore): data = {polygons: [...], lines: [...],
+   * points: [...]}, each item as above, with `style` (Leaflet path options), `tip` (rows
+   * shown on hover) and `title` (of the popup). */
+  mg.features = function (map, group, data) {
+    if (data.polygons) mg.polygons(map, group, data);
+    if (data.lines) mg.lines(map, group, data);
+    if (data.points) mg.points(map, group, data);
   };
 
   /* Legend: data = {title, items: [[color, text]], notes: [text]} */
@@ -193,7 +218,7 @@
     var c = L.control({position: "bottomright"});
     c.onAdd = function () {
       var box = el("div", "marsgeo-legend leaflet-bar");
-      box.appendChild(el("div", "marsgeo-legend-title", data.title));
+      if (data.title) box.appendChild(el("div", "marsgeo-legend-title", data.title));
       data.items.forEach(function (it) {
         var row = el("div", "marsgeo-legend-row");
         var sw = el("span", "marsgeo-swatch");

@@ -1,0 +1,699 @@
+"""The layers of a marsgeo web map (private; public through :mod:`marsgeo.webmap`).
+
+A marsgeo map is a ``folium.Map`` made by :func:`new_map`: its Leaflet CRS is the tile grid of
+its basemap, the page sets Mars's radius, and the map keeps a :class:`MapState` (in
+:data:`_MAPS`, keyed weakly by the map) so that layers added later know its grid, add their
+lines to its legend and notes, and appear in its layer control. Each ``add_*`` function takes
+the map first, checks its own arguments, draws, and returns the map.
+"""
+
+from __future__ import annotations
+
+import base64
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.map import FitBounds
+
+from marsgeo._mapdata import (
+    HELI_COLORS,
+    NAME_CHARS,
+    OTHER_COLOR,
+    PLACE_KINDS,
+    POLYGONS,
+    SAMPLE_COLORS,
+    check_shape_kinds,
+    display_text,
+    flag_problems,
+    lines_from,
+    polygon_items,
+    tube_points,
+    value_text,
+)
+from marsgeo._page import Control, DataLayer, MarsSetup
+from marsgeo.crs import MARS_SPHERE_RADIUS_M, to_mars_geographic
+from marsgeo.depot import validate_tubes
+from marsgeo.errors import CRSError, InputError, raise_collected
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from branca.element import Element
+
+    from marsgeo._raster import Raster
+    from marsgeo.routing import PickupPlan
+    from marsgeo.typing import PointFrame, ShapeFrame
+
+#: Where a legend line or note sits, whatever order the layers were added in.
+RANKS = {"basemap": 0, "tubes": 1, "terrain": 2, "obstacles": 3, "plan": 4, "data": 5}
+_SCALE_NOTE = "Distances and the scale bar are on the Mars sphere (R = 3 396 190 m)."
+# the page's controls, drawn after every layer (the layer control lists what exists then)
+_CONTROLS = ("legend", "timeline", "mouse", "measure", "layers")
+
+
+@dataclass(eq=False)
+class MapState:
+    """What a marsgeo map knows for the layers added to it later.
+
+    ``grid`` is the map's Leaflet CRS (``"EPSG4326"`` or ``"EPSG3857"``), ``basemaps`` the
+    names of the tile providers on it, ``legend`` and ``notes`` the legend's lines as
+    ``(rank, colour, text)`` and ``(rank, text)``, ``extent`` the west, south, east, north of
+    what the map opens on, ``drawn`` how many layers :func:`marsgeo.explore` drew.
+    """
+
+    grid: str
+    setup: MarsSetup
+    title: str = ""
+    basemaps: list[str] = field(default_factory=list)
+    legend: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    controls: dict[str, Control] = field(default_factory=dict)
+    extent: list[float] = field(default_factory=list)
+    drawn: int = 0
+
+    def legend_data(self) -> dict[str, Any]:
+        """Return the legend as the page draws it: title, items, notes (in rank order)."""
+        items = [[c, t] for _, c, t in sorted(self.legend, key=lambda e: e[0])]
+        notes = [t for _, t in sorted(self.notes, key=lambda e: e[0])]
+        return {"title": self.title, "items": items, "notes": [*notes, _SCALE_NOTE]}
+
+
+#: The state of every marsgeo map, by map (a map that is gone takes its state with it).
+_MAPS: weakref.WeakKeyDictionary[folium.Map, MapState] = weakref.WeakKeyDictionary()
+
+
+class _Legend(Control):
+    """The legend, written from the map's state when the page is rendered."""
+
+    def __init__(self, state: MapState) -> None:
+        super().__init__("legend")
+        self.state = state
+
+    def page_script(self, **kwargs: Any) -> str:
+        self.data = self.state.legend_data()
+        return super().page_script(**kwargs)
+
+
+def map_state(m: Any, *, name: str = "m") -> MapState:
+    """Return the state of a marsgeo map, or refuse anything else naming the fix."""
+    state = _MAPS.get(m) if isinstance(m, folium.Map) else None
+    if state is not None:
+        return state
+    if isinstance(m, folium.Map):
+        msg = (
+            f"{name} is a folium.Map that marsgeo did not make: its grid is not known to be "
+            "the one of a Mars basemap, and Leaflet measures it with Earth's radius. Start "
+            "from a marsgeo map (m = marsgeo.explore(gdf) or marsgeo.depot_map(tubes)) and "
+            "add layers to it with m=."
+        )
+        raise CRSError(msg)
+    msg = (
+        f"{name} must be a map from marsgeo.explore or marsgeo.depot_map (or None for a new "
+        f"one), got {type(m).__name__}."
+    )
+    raise InputError(msg)
+
+
+def new_map(basemap: Any, *, location: Sequence[float], title: str) -> folium.Map:
+    """Return a new marsgeo map on the grid of ``basemap`` (checked), with its controls.
+
+    ``title`` is the page's title and the legend's (as text).
+    """
+    grid, prov = grid_of(basemap)
+    m = folium.Map(
+        location=list(location),
+        zoom_start=19,
+        crs=grid,
+        tiles=None,
+        control_scale=True,
+        max_zoom=23,
+        min_zoom=1,
+    )
+    # folium loads nothing: marsgeo's set-up loads Leaflet alone (CDN with SRI, or inline)
+    m.default_js = []
+    m.default_css = []
+    setup = MarsSetup(MARS_SPHERE_RADIUS_M, title=title)
+    setup.add_to(m)
+    state = MapState(grid=grid, setup=setup, title=display_text(title) if title else "")
+    state.controls["legend"] = _Legend(state)
+    state.controls["mouse"] = Control("mouse")
+    state.controls["measure"] = Control("measure")
+    state.controls["layers"] = Control("layers", {"collapsed": True})
+    for control in state.controls.values():
+        control.add_to(m)
+    _MAPS[m] = state
+    if prov is not None:
+        _add_tiles(m, state, prov)
+    return m
+
+
+def attach(m: folium.Map, element: Element) -> None:
+    """Add a layer to a marsgeo map, keeping its controls after every layer."""
+    state = map_state(m)
+    element.add_to(m)
+    for kind in _CONTROLS:
+        control = state.controls.get(kind)
+        if control is not None:
+            m._children.move_to_end(control.get_name())
+
+
+def frame(m: folium.Map, lon: Any, lat: Any) -> None:
+    """Make the map open on everything framed so far and these coordinates."""
+    state = map_state(m)
+    w, s, e, n = float(min(lon)), float(min(lat)), float(max(lon)), float(max(lat))
+    if state.extent:
+        w0, s0, e0, n0 = state.extent
+        w, s, e, n = min(w, w0), min(s, s0), max(e, e0), max(n, n0)
+    state.extent = [w, s, e, n]
+    pad = max(e - w, n - s) * 0.05 + 1e-5
+    # keep the data clear of the legend (bottom right) and the timeline (top right)
+    fit = FitBounds(
+        [[s - pad, w - pad], [n + pad, e + pad]],
+        padding_top_left=(20, 20),
+        padding_bottom_right=(340, 60),
+    )
+    m.add_child(fit, name="marsgeo_frame")
+
+
+def grid_of(basemap: Any) -> tuple[str, Any]:
+    """Return the Leaflet CRS and checked provider of ``basemap`` (name, provider or None)."""
+    if basemap is None:
+        return "EPSG4326", None
+    from marsgeo.basemap import tile_provider
+
+    prov = tile_provider(basemap) if isinstance(basemap, str) else basemap
+    if not hasattr(prov, "get") or prov.get("body") != "Mars":
+        msg = (
+            f"basemap={basemap!r} is not a Mars tile provider; pass a name from "
+            "marsgeo.basemap.tile_providers() or None."
+        )
+        raise InputError(msg)
+    problems = []
+    if prov.get("grid") not in ("EPSG4326", "EPSG3857"):
+        problems.append(f"grid={prov.get('grid')!r} must be 'EPSG4326' or 'EPSG3857'")
+    if not str(prov.get("url", "")).startswith(("https://", "http://")):
+        problems.append(f"url={prov.get('url')!r} must be an http(s) URL template")
+    for key in ("min_zoom", "max_zoom"):
+        if not isinstance(prov.get(key), int) or not 0 <= prov[key] <= 30:
+            problems.append(f"{key}={prov.get(key)!r} must be a whole number 0..30")
+    for key in ("title", "attribution"):
+        if not isinstance(prov.get(key), str) or not prov[key].strip():
+            problems.append(f"{key}={prov.get(key)!r} must be a non-empty text")
+    if problems:
+        msg = f"basemap provider {prov.get('name')!r}: " + "; ".join(problems) + "."
+        raise InputError(msg)
+    return str(prov["grid"]), prov
+
+
+def _add_tiles(m: folium.Map, state: MapState, prov: Any) -> None:
+    options: dict[str, Any] = {
+        "maxNativeZoom": int(prov["max_zoom"]),
+        "maxZoom": 23,
+        "minZoom": int(prov["min_zoom"]),
+        "noWrap": True,
+    }
+    wms = prov.get("kind") == "wms"
+    if wms:
+        options = {
+            "layers": str(prov["layers"]),
+            "format": str(prov.get("format", "image/png")),
+            "transparent": False,
+            "maxZoom": 23,
+        }
+    layer = DataLayer(
+        "tiles",
+        {
+            "url": str(prov["url"]),
+            "wms": wms,
+            "options": options,
+            "attribution": value_text(prov["attribution"]),
+        },
+        value_text(prov["title"], NAME_CHARS) or "basemap",
+        overlay=False,
+        remote=True,
+        real=True,
+    )
+    attach(m, layer)
+    state.basemaps.append(str(prov.get("name", "")))
+    note = f"Basemap: {value_text(prov['title'], NAME_CHARS)} ({value_text(prov['attribution'])})"
+    state.notes.append((RANKS["basemap"], note))
+
+
+# --- the layers -------------------------------------------------------------------------
+
+
+def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> folium.Map:
+    """Draw tubes on a marsgeo map: coloured by sample type, with popups and a legend.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`marsgeo.depot_map` or :func:`marsgeo.explore`.
+    tubes
+        GeoDataFrame of tube Points in a Mars CRS (e.g. ``load_depot()``); any columns.
+    timeline
+        Add the drop-order timeline when the tubes have ``dropped_sol`` and ``dropped_date``.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, with a "Tubes" layer.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, ``timeline`` not True or False, or bad tube rows.
+    marsgeo.errors.CRSError
+        Tubes without a Mars CRS, or ``m`` a folium map marsgeo did not make.
+
+    Examples
+    --------
+    >>> import marsgeo as mg
+    >>> m = add_tubes(mg.explore(mg.jezero_features(), basemap=None), mg.load_depot())
+    >>> m.get_root().render().count('"cls":"marsgeo-tube"')
+    10
+    """
+    state = map_state(m)
+    raise_collected(InputError, flag_problems(timeline=timeline), what="add_tubes")
+    # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
+    checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    if "position_confidence" in checked.columns:
+        unc = pd.to_numeric(checked.get("position_uncertainty_m"), errors="coerce")
+        within = (
+            f", within about {float(unc.max()):g} m"
+            if unc is not None and unc.notna().any()
+            else ""
+        )
+        how = value_text(checked["position_confidence"].iloc[0], NAME_CHARS)
+        state.notes.append((RANKS["tubes"], f"Tube positions: {how}{within}."))
+    attach(m, DataLayer("points", {"points": tube_points(checked), "register": True}, "Tubes"))
+    kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
+    legend = [(SAMPLE_COLORS.get(k, OTHER_COLOR), display_text(k, NAME_CHARS)) for k in kinds]
+    for color, text in legend or [(OTHER_COLOR, "tube")]:
+        if (RANKS["tubes"], color, text) not in state.legend:
+            state.legend.append((RANKS["tubes"], color, text))
+    dated = {"dropped_sol", "dropped_date"} <= set(checked.columns)
+    if timeline and dated and "timeline" not in state.controls:
+        state.controls["timeline"] = Control("timeline", {"title": "Drop order (replay the depot)"})
+        attach(m, state.controls["timeline"])
+    return m
+
+
+def add_distances(
+    m: folium.Map, tubes: PointFrame, *, nearest: bool = True, pairwise: bool | None = None
+) -> folium.Map:
+    """Draw the distances between tubes, measured on Mars, with their lengths.
+
+    Parameters
+    ----------
+    m
+        A marsgeo map.
+    tubes
+        GeoDataFrame of tube Points in a Mars CRS.
+    nearest
+        Draw each tube's nearest-neighbour line with its distance (labelled on the map when
+        there are at most 60 tubes).
+    pairwise
+        Add every pair of tubes as an optional layer, off at load (default: when there are
+        at most 60 tubes).
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, a flag not True or False (or None), or bad tube rows.
+    marsgeo.errors.CRSError
+        Tubes without a Mars CRS.
+    """
+    from marsgeo import distance
+
+    map_state(m)
+    problems = flag_problems(nearest=nearest, pairwise_=pairwise)
+    raise_collected(InputError, problems, what="add_distances")
+    checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    if nearest and len(checked) >= 2:
+        nn = distance.nearest_neighbours(checked)
+        lines = lines_from(nn, color="#222", weight=1.5, dash="3 3", cls="marsgeo-nn")
+        for item, d in zip(lines, nn["distance_m"], strict=True):
+            item["label"] = f"{d:.2f} m"
+            item["permanent"] = len(checked) <= 60
+        attach(m, DataLayer("lines", {"lines": lines}, "Nearest-neighbour distances"))
+    if pairwise is None:
+        pairwise = len(checked) <= 60
+    if pairwise and len(checked) >= 2:
+        pairs = distance.pairwise_distances(checked)
+        lines = lines_from(pairs, color="#555", weight=1, cls="marsgeo-pair")
+        for item, d in zip(lines, pairs["distance_m"], strict=True):
+            item["label"] = f"{d:.2f} m"
+        attach(m, DataLayer("lines", {"lines": lines}, "All tube pairs", show=False))
+    return m
+
+
+def add_obstacles(
+    m: folium.Map,
+    *,
+    no_fly: ShapeFrame | None = None,
+    hazard: ShapeFrame | Raster | str | None = None,
+) -> folium.Map:
+    """Draw no-fly zones and hazards.
+
+    Parameters
+    ----------
+    m
+        A marsgeo map.
+    no_fly
+        Polygons (GeoDataFrame in a Mars CRS) to draw as no-fly zones; their columns show
+        in each one's popup.
+    hazard
+        Polygons, a :class:`marsgeo.basemap.Raster` DTM or "synthetic", as for
+        :func:`marsgeo.plan_pickup`; hazards from synthetic terrain are labelled so.
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map; rows without geometry or not polygons (named).
+    marsgeo.errors.CRSError
+        Geodata without a Mars CRS.
+    """
+    state = map_state(m)
+    zones = None if no_fly is None else check_shape_kinds(no_fly, name="no_fly", kinds=POLYGONS)
+    hazards = None if hazard is None else hazard_gdf(hazard)
+    if zones is not None:
+        items = polygon_items(zones, color="#b000b5", label="no-fly zone", dash="6 4")
+        attach(m, DataLayer("polygons", {"polygons": items}, "No-fly zones"))
+    if hazards is not None:
+        synth = "synthetic" in hazards.columns and bool(hazards["synthetic"].any())
+        label = "hazard (SYNTHETIC terrain)" if synth else "hazard"
+        items = polygon_items(hazards, color="#e53935", label=label)
+        attach(m, DataLayer("polygons", {"polygons": items}, "Hazards"))
+        if synth:
+            note = "Hazards: from SYNTHETIC terrain, not a measurement."
+            state.notes.append((RANKS["obstacles"], note))
+    return m
+
+
+def hazard_gdf(hazard: Any) -> gpd.GeoDataFrame:
+    """Return hazard polygons from polygons, a Raster or "synthetic" (checked)."""
+    from marsgeo.basemap import Raster, hazard_areas
+
+    if isinstance(hazard, Raster) or (
+        isinstance(hazard, str) and hazard.strip().lower() == "synthetic"
+    ):
+        return hazard_areas(hazard)
+    if isinstance(hazard, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        return check_shape_kinds(hazard, name="hazard", kinds=POLYGONS)
+    msg = (
+        f"hazard must be polygons (GeoDataFrame in a Mars CRS) or a marsgeo Raster, got "
+        f"{type(hazard).__name__}."
+    )
+    raise InputError(msg)
+
+
+def terrain_raster(terrain: Any) -> Raster:
+    """Return the Raster to draw for ``terrain`` (a Raster or "synthetic"), or refuse it."""
+    from marsgeo.basemap import Raster, synthetic_dtm
+
+    raster = synthetic_dtm() if isinstance(terrain, str) and terrain == "synthetic" else terrain
+    if not isinstance(raster, Raster):
+        msg = (
+            f"terrain={terrain!r} is not a marsgeo Raster; pass one (e.g. from "
+            "marsgeo.basemap.read_raster) or 'synthetic'."
+        )
+        raise InputError(msg)
+    return raster
+
+
+def add_terrain(m: folium.Map, terrain: Raster | str) -> folium.Map:
+    """Draw a raster as an image overlay that works offline (a DTM as its hillshade).
+
+    Parameters
+    ----------
+    m
+        A marsgeo map; the image is cut for its grid.
+    terrain
+        A :class:`marsgeo.basemap.Raster` in a Mars CRS, or "synthetic" for marsgeo's
+        synthetic terrain, which is labelled SYNTHETIC on the image, in the attribution and in
+        the legend, and starts hidden over a real basemap.
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, or ``terrain`` is neither a Raster nor "synthetic".
+    """
+    from marsgeo._products import PRODUCT_TAG, product_credit
+    from marsgeo.basemap import hillshade, render_png
+
+    state = map_state(m)
+    raster = terrain_raster(terrain)
+    # the product and its source, as the reader named them (e.g. a USGS DTM mosaic's file);
+    # render_png credits a known product with them
+    credit, product = product_credit(raster.tags), raster.tags.get(PRODUCT_TAG, "")
+    if raster.units in ("m", "metre", "meter") and raster.name != "hillshade":
+        raster = hillshade(raster)
+        overlay = render_png(raster, grid=state.grid, vmin=0.0, vmax=1.0, opacity=0.75)
+    else:
+        overlay = render_png(raster, grid=state.grid, opacity=0.75)
+    uri = "data:image/png;base64," + base64.b64encode(overlay.png).decode("ascii")
+    attribution = value_text(overlay.attribution) or "raster"
+    data = {
+        "url": uri,
+        "bounds": [list(overlay.bounds[0]), list(overlay.bounds[1])],
+        "opacity": 1.0,
+        "attribution": attribution,
+    }
+    rank = RANKS["terrain"]
+    if not raster.synthetic:
+        attach(m, DataLayer("image", data, "Terrain"))
+        note = f"Terrain overlay: {attribution}"
+        if credit and product not in attribution:  # a file marsgeo does not know
+            note = f"{note}; {value_text(credit)}"
+        state.notes.append((rank, note))
+        return m
+    # synthetic terrain says so on the image and in the attribution bar, and never covers a
+    # real basemap unless the user turns it on
+    over_basemap = bool(state.basemaps)
+    data["attribution"] = "SYNTHETIC terrain generated by marsgeo; not a measurement"
+    data["stamp"] = "SYNTHETIC"
+    layer = DataLayer(
+        "image",
+        data,
+        "Terrain (SYNTHETIC, not a measurement)",
+        synthetic=True,
+        show="unless-real-basemap" if over_basemap else True,
+    )
+    attach(m, layer)
+    hidden = " Hidden while a real basemap is shown." if over_basemap else ""
+    note = f"Terrain overlay: SYNTHETIC, generated by marsgeo; not a measurement.{hidden}"
+    state.notes.append((rank, note))
+    return m
+
+
+def check_places(places: Any) -> str | gpd.GeoDataFrame:
+    """Return ``places`` checked: "jezero", or a GeoDataFrame of drawable rows in lon/lat."""
+    if isinstance(places, str) and places == "jezero":
+        return places
+    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        return check_shape_kinds(places, name="places", kinds=PLACE_KINDS)
+    msg = f"places must be 'jezero', a GeoDataFrame in a Mars CRS, or None, got {places!r}."
+    raise InputError(msg)
+
+
+def add_places(m: folium.Map, places: str | ShapeFrame = "jezero") -> folium.Map:
+    """Draw named places (points) and outlines (lines and polygons).
+
+    Parameters
+    ----------
+    m
+        A marsgeo map.
+    places
+        "jezero" for the landing site and the approximate crater rim and delta outlines
+        (:func:`marsgeo.jezero_features`), or a GeoDataFrame of your own in a Mars CRS
+        (points, lines, polygons; a ``name`` column labels them).
+
+    Returns
+    -------
+    folium.Map
+        ``m``, with "Jezero places" and "Jezero outlines" layers.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, ``places`` is neither "jezero" nor geodata, or rows
+        without geometry or of another type (named).
+    marsgeo.errors.CRSError
+        Places without a Mars CRS.
+    """
+    from marsgeo.jezero import jezero_features
+
+    map_state(m)
+    checked = check_places(places)
+    feats = to_mars_geographic(jezero_features() if isinstance(checked, str) else checked)
+    pts, polys = [], []
+    for fid, row in feats.iterrows():
+        geom = row.geometry
+        name = value_text(row.get("name"), NAME_CHARS) or value_text(fid, NAME_CHARS) or "place"
+        approx = " (approximate)" if bool(row.get("approximate", False)) else ""
+        if geom.geom_type == "Point":
+            if str(fid) == "three_forks_depot":
+                continue
+            pts.append(
+                {
+                    "lat": geom.y,
+                    "lon": geom.x,
+                    "name": name + approx,
+                    "color": "#ffffff",
+                    "radius": 6,
+                    "popup": [
+                        [value_text(k, NAME_CHARS), value_text(v)]
+                        for k, v in row.items()
+                        if k != feats.geometry.name
+                    ],
+                    "cls": "marsgeo-place",
+                }
+            )
+        elif str(fid) != "usgs_sim3464_extent":  # a map sheet's frame, not a place
+            polys.extend(
+                polygon_items(
+                    gpd.GeoSeries([geom], crs=feats.crs),
+                    color="#fafafa",
+                    label=name + approx,
+                    fillOpacity=0,
+                    weight=2,
+                    dash="8 6",
+                )
+            )
+    attach(m, DataLayer("points", {"points": pts}, "Jezero places"))
+    attach(m, DataLayer("polygons", {"polygons": polys}, "Jezero outlines"))
+    return m
+
+
+def add_plan(m: folium.Map, plan: PickupPlan) -> folium.Map:
+    """Draw a pickup plan: each helicopter's legs, and the lander, pad, landing and relay spots.
+
+    Parameters
+    ----------
+    m
+        A marsgeo map.
+    plan
+        A :class:`marsgeo.PickupPlan` (from :func:`marsgeo.plan_pickup`). Each helicopter's
+        legs are a layer in its own colour with sol numbers; an assumed lander position is
+        labelled as one; the legend gives the makespan and the flight length.
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, or ``plan`` is not a PickupPlan.
+    """
+    from marsgeo.routing import PickupPlan
+
+    state = map_state(m)
+    if not isinstance(plan, PickupPlan):
+        msg = (
+            f"plan must be a marsgeo.PickupPlan (from marsgeo.plan_pickup), got "
+            f"{type(plan).__name__}."
+        )
+        raise InputError(msg)
+    for h in range(1, plan.helicopters + 1):
+        _add_legs(m, plan, h)
+    attach(m, DataLayer("points", {"points": _spots(plan)}, "Lander, pad, landing and relay spots"))
+    rank = RANKS["plan"]
+    state.legend.extend(
+        (rank, HELI_COLORS[(h - 1) % len(HELI_COLORS)], f"helicopter {h}")
+        for h in range(1, plan.helicopters + 1)
+    )
+    state.notes.append(
+        (
+            rank,
+            f"Pickup plan: {plan.makespan_sols} sols"
+            f"{' (proven minimum)' if plan.is_optimal else ''}, {plan.helicopters} helicopters,"
+            f" {plan.total_flight_m:.0f} m of flight.",
+        )
+    )
+    state.notes.extend(
+        (rank, display_text(a))
+        for a in plan.assumptions
+        if a.startswith("lander") or "SYNTHETIC" in a
+    )
+    return m
+
+
+def _add_legs(m: folium.Map, plan: PickupPlan, h: int) -> None:
+    legs = plan.legs
+    sub = legs[legs["helicopter"] == h]
+    items = []
+    for row in sub.itertuples():
+        if row.geometry.geom_type != "LineString":
+            continue
+        flight = str(row.kind).startswith("flight")
+        what = str(row.kind).replace("_", " ")
+        items.append(
+            {
+                "coords": [
+                    [round(y, 9), round(x, 9)] for x, y in np.asarray(row.geometry.coords)[:, :2]
+                ],
+                "color": HELI_COLORS[(h - 1) % len(HELI_COLORS)],
+                "weight": 3 if flight else 2,
+                "dash": None if row.kind == "flight_out" else "5 5",
+                "label": f"helicopter {h}, sol {row.sol}: {what}, tube "
+                f"{value_text(row.tube_id, NAME_CHARS)}, {row.distance_m:.1f} m",
+                "cls": "marsgeo-leg",
+            }
+        )
+    last = int(sub["sol"].max()) if len(sub) else 0
+    attach(m, DataLayer("lines", {"lines": items}, f"Helicopter {h} (sols 1-{last})"))
+
+
+def _spots(plan: PickupPlan) -> list[dict[str, Any]]:
+    pts = []
+    styles = {
+        "lander": ("#000000", 9),
+        "pad": ("#607d8b", 6),
+        "landing_spot": ("#ffffff", 3),
+        "relay": ("#ffeb3b", 5),
+    }
+    for row in plan.spots.itertuples():
+        color, radius = styles.get(str(row.kind), ("#999", 4))
+        label = str(row.kind).replace("_", " ")
+        if row.kind == "lander" and "ASSUMPTION" in str(row.note):
+            label = "lander (ASSUMED position)"
+        pts.append(
+            {
+                "lat": row.geometry.y,
+                "lon": row.geometry.x,
+                "name": label,
+                "color": color,
+                "radius": radius,
+                "popup": [
+                    ["kind", label],
+                    ["tube", value_text(row.tube_id, NAME_CHARS)],
+                    ["note", value_text(row.note)],
+                ],
+                "cls": f"marsgeo-spot marsgeo-{row.kind}",
+                "label": row.kind == "lander",
+            }
+        )
+    return pts
