@@ -205,6 +205,27 @@ def test_scale_bar_is_metres_on_mars(offline_page: Page) -> None:
     assert metres == pytest.approx(geodesic, rel=0.01)
 
 
+def test_scale_bar_is_metric_and_below_a_metre_at_the_deepest_zoom(offline_page: Page) -> None:
+    p = offline_page
+    lines = p.page.locator(".leaflet-control-scale-line")
+    assert lines.count() == 1  # no feet or miles
+    centre, zoom = p.js("[MAP.getCenter(), MAP.getZoom()]")
+    try:  # zoom 23, the deepest the map's tiles and layers go
+        p.js(f"MAP.setView([{centre['lat']}, {centre['lng']}], 23, {{animate: false}})")
+        text = lines.first.inner_text().strip()
+        value, unit = text.split()
+        assert unit == "m" and float(value) < 1.0, text
+        width = p.js("document.querySelector('.leaflet-control-scale-line').offsetWidth")
+        a, b = p.js(f"""(() => {{ const m = MAP, s = m.getSize();
+            const a = m.containerPointToLatLng([s.x / 2 - {width} / 2, s.y / 2]);
+            const b = m.containerPointToLatLng([s.x / 2 + {width} / 2, s.y / 2]);
+            return [[a.lat, a.lng], [b.lat, b.lng]]; }})()""")
+        assert float(value) == pytest.approx(haversine_m(a[0], a[1], b[0], b[1]), rel=0.02)
+        assert width <= 100  # the bar keeps to its room (Leaflet's maxWidth)
+    finally:
+        p.js(f"MAP.setView([{centre['lat']}, {centre['lng']}], {zoom}, {{animate: false}})")
+
+
 def test_measuring_tool_measures_on_mars(offline_page: Page) -> None:
     p = offline_page
     p.page.locator(".marsgeo-measure-button").click()

@@ -68,6 +68,16 @@
     }
     /* Leaflet measures with Earth's radius: use Mars's. */
     L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = radius;
+    /* The scale bar: metres only, and below a metre at the deepest zooms (Leaflet's own
+     * rounding stops at 1 m, and draws a 1 m bar wider than the bar's room). */
+    var scale = L.Control.Scale.prototype, roundNum = scale._getRoundNum;
+    scale.options.imperial = false;
+    scale._getRoundNum = function (num) {
+      if (num >= 1) return roundNum.call(this, num);
+      var pow10 = Math.pow(10, Math.floor(Math.log10(num))), d = num / pow10;
+      d = d >= 5 ? 5 : d >= 3 ? 3 : d >= 2 ? 2 : 1;
+      return Number((pow10 * d).toPrecision(1));
+    };
   };
 
   /* Every layer: drawn into its own group, registered for the layer control, and shown at
