@@ -5,38 +5,24 @@ Without a Chromium these tests skip, unless MARSGEO_REQUIRE_BROWSER=1 (as CI set
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pytest
 import shapely
 from shapely import LineString, Polygon
 
 import marsgeo
 from marsgeo.crs import MARS_GEOGRAPHIC, from_mars_lonlat, to_mars_lonlat
 
-from . import payloads
-from .test_browser import CHROMIUM, FLAGS, Page
+from . import payloads, test_browser
+from .test_browser import Page
+
+#: the headless Chromium of the map tests (a pytest fixture)
+browser = test_browser.browser
 
 WEST_OGRAPHIC = "IAU_2015:49901"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MARSGEO_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no Chromium at {CHROMIUM}; install Debian's chromium")
-        pytest.skip("no Chromium here; .ci/run installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def shown(text: str, limit: int) -> str:
