@@ -63,6 +63,21 @@ def data_text(name: str) -> str:
     return resources.files("marsgeo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
+@cache
+def page_library(suffix: str) -> str:
+    """Return the drawing library (``suffix`` ".js") or its styles (".css") for a page.
+
+    ``webmap.js`` (the core: layers, legend, layer control) comes first, then each part
+    (``webmap_*.js``: timeline, measuring, ...) in the order of its name.
+    """
+    folder = resources.files("marsgeo").joinpath("data")
+    names = sorted(
+        f.name for f in folder.iterdir() if f.name.startswith("webmap") and f.name.endswith(suffix)
+    )
+    names.sort(key=lambda n: n != f"webmap{suffix}")
+    return "\n".join(data_text(n) for n in names)
+
+
 class Verbatim(Element):
     """A page element whose rendering is its text, as given: never a template."""
 
@@ -148,8 +163,8 @@ class MarsSetup(PageElement):
         title = f"<title>{html.escape(self.title)}</title>\n" if self.title else ""
         return (
             f"{title}{_leaflet_tags(offline=offline)}\n"
-            f"<style>{data_text('webmap.css')}</style>\n"
-            f"<script>{data_text('webmap.js')}\n"
+            f"<style>{page_library('.css')}</style>\n"
+            f"<script>{page_library('.js')}\n"
             f"marsgeo.offline = {js_json(offline)};\n"
             f"marsgeo.setup({js_json(self.radius_m)}, {js_json(_NO_LEAFLET)});\n</script>"
         )

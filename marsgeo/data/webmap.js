@@ -5,6 +5,13 @@
   "use strict";
   var mg = (window.marsgeo = window.marsgeo || {});
   mg.tubes = [];
+  /* Drawn items that belong to tubes (an item's `tubes`: the ids of the tubes it touches,
+   * e.g. a distance line or a helicopter leg): {layer, group, tubes: [id, ...]}. */
+  mg.dependents = [];
+  function depends(item, layer, group) {
+    if (item.tubes) mg.dependents.push({layer: layer, group: group, tubes: item.tubes});
+  }
+  mg.depends = depends;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -13,6 +20,7 @@
     return e;
   }
   mg.el = el;
+  mg.table = table;
 
   function table(title, rows) {
     var box = el("div", "marsgeo-popup");
@@ -41,11 +49,15 @@
     return o;
   }
 
+  mg.look = look;
+
   /* A hover box: the item's rows of [column, value] as a table, else its text. */
   function hover(layer, rows, text, opts) {
     if (rows) layer.bindTooltip(table(null, rows), opts);
     else if (text !== undefined && text !== null && text !== "") layer.bindTooltip(tip(text), opts);
   }
+
+  mg.hover = hover;
 
   /* For the few places where Leaflet takes HTML (layer names, attributions). */
   function esc(text) {
@@ -177,6 +189,7 @@
       if (p.popup) m.bindPopup(table(p.title || p.name, p.popup), {maxWidth: 360});
       m.marsgeo = p;
       group.addLayer(m);
+      depends(p, m, group);
       if (data.register) mg.tubes.push({marker: m, group: group, order: p.order, sol: p.sol,
                                          date: p.date, name: p.name});
     });
@@ -195,6 +208,7 @@
                                                       className: "marsgeo-label"});
       if (l.popup) pl.bindPopup(table(l.title || "", l.popup), {maxWidth: 360});
       group.addLayer(pl);
+      depends(l, pl, group);
     });
   };
 
@@ -211,6 +225,7 @@
       hover(pg, p.tip, p.label, {sticky: true, className: "marsgeo-label"});
       if (p.popup) pg.bindPopup(table(p.title || p.label || "", p.popup), {maxWidth: 360});
       group.addLayer(pg);
+      depends(p, pg, group);
     });
   };
 
@@ -248,97 +263,5 @@
       return box;
     };
     c.addTo(map);
-  };
-
-  /* Drop-order timeline: a slider that shows the depot as it was after each drop. */
-  mg.timeline = function (map, data) {
-    var c = L.control({position: "topright"});
-    c.onAdd = function () {
-      var box = el("div", "marsgeo-timeline leaflet-bar");
-      box.appendChild(el("div", "marsgeo-legend-title", data.title));
-      var input = el("input");
-      input.type = "range"; input.min = 0; input.max = mg.tubes.length;
-      input.value = mg.tubes.length; input.className = "marsgeo-timeline-input";
-      var label = el("div", "marsgeo-timeline-label");
-      function show(k) {
-        var last = null;
-        mg.tubes.forEach(function (t) {
-          var on = t.order <= k;
-          t.marker.setStyle({opacity: on ? 1 : 0, fillOpacity: on ? 0.9 : 0});
-          if (on && (!last || t.order > last.order)) last = t;
-        });
-        label.textContent = (k === 0 || !last) ? "before the first drop" :
-          "after drop " + k + " of " + mg.tubes.length + ": sol " + last.sol + " (" +
-          last.date + "), " + last.name;
-      }
-      input.addEventListener("input", function () { show(Number(input.value)); });
-      box.appendChild(input);
-      box.appendChild(label);
-      L.DomEvent.disableClickPropagation(box);
-      mg.showDrops = function (k) { input.value = k; show(k); };
-      setTimeout(function () { show(mg.tubes.length); }, 0);
-      return box;
-    };
-    c.addTo(map);
-  };
-
-  /* The cursor's Mars longitude and latitude. */
-  mg.mouse = function (map) {
-    var c = L.control({position: "bottomleft"});
-    c.onAdd = function () {
-      var box = el("div", "marsgeo-mouse leaflet-bar", "Mars lon/lat: move the cursor");
-      map.on("mousemove", function (e) {
-        var ll = e.latlng;
-        box.textContent = "Mars " + ll.lng.toFixed(6) + " E, " + ll.lat.toFixed(6) +
-          " N (planetocentric)";
-      });
-      return box;
-    };
-    c.addTo(map);
-  };
-
-  /* A measuring tool that measures on Mars (map.distance uses the Mars radius set below). */
-  mg.measure = function (map) {
-    var active = false, pts = [], line = L.polyline([], {color: "#ffd400", weight: 3,
-                                                            className: "marsgeo-measure"});
-    var c = L.control({position: "topleft"});
-    var out;
-    function total() {
-      var s = 0;
-      for (var i = 1; i < pts.length; i++) s += map.distance(pts[i - 1], pts[i]);
-      return s;
-    }
-    function redraw() {
-      line.setLatLngs(pts);
-      var s = total();
-      out.textContent = pts.length < 2 ? (active ? "click points to measure" : "") :
-        (s >= 1000 ? (s / 1000).toFixed(3) + " km" : s.toFixed(2) + " m") + " on Mars";
-    }
-    c.onAdd = function () {
-      var box = el("div", "marsgeo-measure-box leaflet-bar");
-      var btn = el("a", "marsgeo-measure-button", "measure");
-      btn.href = "#"; btn.title = "Measure distances on Mars (click points; click again to stop)";
-      out = el("div", "marsgeo-measure-out");
-      L.DomEvent.on(btn, "click", function (ev) {
-        L.DomEvent.stop(ev);
-        active = !active;
-        if (active) { pts = []; line.addTo(map); } else { pts = []; map.removeLayer(line); }
-        box.classList.toggle("active", active);
-        redraw();
-      });
-      box.appendChild(btn);
-      box.appendChild(out);
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    /* preclick reaches the map for every click, also on tubes and lines, whose popups
-     * stop the ordinary click from bubbling */
-    map.on("preclick", function (e) {
-      if (!active) return;
-      pts.push(e.latlng);
-      redraw();
-    });
-    c.addTo(map);
-    mg.measureTotal = total;
   };
 })();
