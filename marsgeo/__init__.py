@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from marsgeo.jezero import jezero_features, read_outline
     from marsgeo.places import read_places, tube_positions_from_places
     from marsgeo.routing import HelicopterSpec, PickupPlan, plan_pickup
-    from marsgeo.webmap import depot_map, explore, save_map
+    from marsgeo.webmap import depot_map, explore, inline_map, save_map
 
 # Public names and the module each comes from. Nothing heavy (pandas, GDAL, folium) is loaded
 # by `import marsgeo` or `import marsgeo.<module>` of a light module: each name is imported
@@ -61,6 +61,7 @@ _LAZY = {
     "plan_pickup": "marsgeo.routing",
     "depot_map": "marsgeo.webmap",
     "explore": "marsgeo.webmap",
+    "inline_map": "marsgeo.webmap",
     "save_map": "marsgeo.webmap",
 }
 _SUBMODULES = (
@@ -122,6 +123,7 @@ __all__ = [
     "export",
     "geodesic_area_perimeter",
     "geodesic_distance_m",
+    "inline_map",
     "io",
     "jezero_features",
     "load_depot",

@@ -45,7 +45,7 @@ _NO_LEAFLET = (
     "This map could not load its drawing library (Leaflet) from cdn.jsdelivr.net: the network "
     "is unreachable or the file was altered. Open the map with a network, or write a "
     "self-contained copy with marsgeo.save_map(m, path, offline=True) "
-    "(marsgeo map --offline)."
+    "(marsgeo map --offline); in a notebook, show marsgeo.inline_map(m)."
 )
 
 

@@ -87,6 +87,7 @@ __all__ = [
     "SAMPLE_COLORS",
     "STYLE_OPTIONS",
     "VALUE_CHARS",
+    "InlineMap",
     "add_distances",
     "add_obstacles",
     "add_places",
@@ -95,6 +96,7 @@ __all__ = [
     "add_tubes",
     "depot_map",
     "explore",
+    "inline_map",
     "network_layers",
     "save_map",
 ]
@@ -631,3 +633,94 @@ def save_map(m: folium.Map, path: PathLike, *, offline: bool = False) -> Path:
     with atomic_target(target, example="depot.html") as tmp:
         tmp.write_text(page, encoding="utf-8")
     return target
+
+
+# --- notebooks ---------------
+
+
+class InlineMap:
+    """A marsgeo map shown in a notebook with Leaflet inlined: no network needed.
+
+    Made by :func:`inline_map`. Jupyter displays it through :meth:`_repr_html_`, which renders
+    the map when it is shown (layers added to the map later are in it) as a self-contained page
+    in a sandboxed frame.
+    """
+
+    def __init__(self, m: folium.Map, *, height: int) -> None:
+        self.map = m
+        self.height = height
+
+    def page(self) -> str:
+        """Return the self-contained page the notebook shows."""
+        return _offline_page(self.map)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        # the page's own scripts run; the frame cannot reach the notebook around it
+        return (
+            f'<iframe srcdoc="{html.escape(self.page(), quote=True)}" '
+            'sandbox="allow-scripts allow-popups" title="marsgeo map" '
+            f'style="width:100%;height:{self.height}px;border:none"></iframe>'
+        )
+
+
+def inline_map(m: folium.Map, *, height: int = 520) -> InlineMap:
+    """Show a marsgeo map in a notebook without a network (Leaflet inlined).
+
+    A folium map in a notebook loads Leaflet from a CDN, so it stays blank offline (on a
+    rover operations network, on a plane). The object returned displays the same map with
+    Leaflet inlined from the ``xstatic-leaflet`` package, as :func:`save_map` with
+    ``offline=True`` writes it: tile basemaps start off, everything else works.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`explore` or :func:`depot_map`.
+    height
+        Height of the map in the notebook, in pixels (100 to 4000).
+
+    Returns
+    -------
+    InlineMap
+        Displayed by Jupyter (make it the cell's last expression, or ``display(...)``).
+
+    Raises
+    ------
+    marsgeo.errors.InputError
+        ``m`` is not a marsgeo map, or ``height`` is not a whole number of pixels from 100 to
+        4000.
+    marsgeo.errors.CRSError
+        ``m`` is a folium map that marsgeo did not make.
+
+    Examples
+    --------
+    >>> import marsgeo as mg
+    >>> view = mg.inline_map(mg.depot_map(mg.load_depot(), basemap=None))
+    >>> view._repr_html_().startswith("<iframe srcdoc=")
+    True
+    >>> 'src="https://' in view.page()  # Leaflet is in the page: nothing to load
+    False
+    """
+    map_state(m)
+    if isinstance(height, bool) or not isinstance(height, (int, np.integer)):
+        msg = f"height={height!r} must be a whole number of pixels, e.g. 520"
+        raise InputError(msg)
+    if not 100 <= int(height) <= 4000:
+        msg = f"height={height!r} is out of range; pass 100 to 4000 pixels, e.g. 520"
+        raise InputError(msg)
+    return InlineMap(m, height=int(height))
+
+
+def _offline_page(m: folium.Map) -> str:
+    """Render ``m`` as a self-contained page, or refuse one that would load a file."""
+    page = m.get_root().render(**{OFFLINE: True})
+    left = re.findall(r'<(?:script[^>]+src|link[^>]+href)=["\']?(https?://[^"\' >]+)', page)
+    if left or "marsgeo.setup(" not in page:
+        msg = (
+            f"cannot make the page self-contained: it loads {left or 'no marsgeo set-up'}. "
+            "Build the map with marsgeo.depot_map, which loads only Leaflet, and add no "
+            "folium plugins that load from a CDN."
+        )
+        raise InputError(msg)
+    return page
