@@ -743,6 +743,27 @@ def _map_helicopters(args: argparse.Namespace, err: TextIO, tubes: Any) -> int:
     return 0
 
 
+#: How the errors of a file given to ``marsgeo map --add`` speak.
+ADD_FLAGS = {"path": "--add", "gdf": "--add", "layer": "--add-layer", "crs": "--add-crs"}
+
+
+def _added_layers(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """Read every ``--add`` file (each checked before anything is drawn)."""
+    from marsgeo._io import read_vector
+
+    if not args.add and (args.add_crs is not None or args.add_layer is not None):
+        from marsgeo.errors import InputError
+
+        msg = "--add-crs and --add-layer describe --add files, but no --add PATH was given."
+        raise InputError(msg)
+    added = []
+    for path in args.add:
+        with _door(ADD_FLAGS, flag="--add"):
+            gdf = read_vector(path, crs=args.add_crs, layer=args.add_layer)
+        added.append((os.path.basename(os.fspath(path)) or str(path), gdf))
+    return added
+
+
 def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     import marsgeo
     from marsgeo.errors import InputError
@@ -755,6 +776,7 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     with _door({"path": "--html"}, flag="--html"):
         check_output(args.html, extensions=HTML_EXTENSIONS)
     tubes = _catalogue(args)
+    added = _added_layers(args)
     plan = None
     helicopters = _map_helicopters(args, err, tubes)
     if helicopters > 0:
@@ -772,6 +794,10 @@ def _cmd_map(args: argparse.Namespace, out: _Output, err: TextIO) -> int:
     basemap = None if args.basemap == "none" else args.basemap
     with _door(MAP_FLAGS):
         m = marsgeo.depot_map(tubes, plan=plan, basemap=basemap, terrain=terrain)
+    for name, gdf in added:
+        with _door(ADD_FLAGS, flag="--add"):
+            marsgeo.explore(gdf, m=m, name=name)
+    with _door(MAP_FLAGS):
         path = marsgeo.save_map(m, args.html, offline=args.offline)
     remote = marsgeo.webmap.network_layers(m)
     if args.offline:
@@ -1183,6 +1209,26 @@ def _map_opts(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"helicopters in the plan, 0 to {HELICOPTERS_MAX}; 0 draws no plan (default 2 "
         f"for up to {MAP_PLAN_TUBES} tubes, else no plan)",
+    )
+    p.add_argument(
+        "--add",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also draw your own Mars vector file (GeoJSON, GeoPackage, Shapefile, "
+        "FlatGeobuf in a Mars CRS: a traverse, geologic units, no-fly zones) as a layer "
+        "named after the file; repeatable",
+    )
+    p.add_argument(
+        "--add-crs",
+        metavar="CRS",
+        help="what the --add files' coordinates are (default: their own CRS); relabels, "
+        "never reprojects",
+    )
+    p.add_argument(
+        "--add-layer",
+        metavar="NAME",
+        help="the layer to read from --add files that hold several (GeoPackage)",
     )
     p.set_defaults(func=_cmd_map)
 
