@@ -322,9 +322,9 @@ def _cli_options() -> dict[str, list[tuple[str, Any]]]:
     """Each command's options and their choices (None: takes any value; "flag": no value)."""
     import argparse
 
-    from marsgeo.cli import _parser
+    from marsgeo.cli._options import build_parser
 
-    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     out: dict[str, list[tuple[str, Any]]] = {}
     for name, parser in sub.choices.items():
         opts: list[tuple[str, Any]] = []
