@@ -57,7 +57,7 @@ test: lint typecheck pytest docs wheel-check
 wheel-check: $(VENV)/.installed-test
 	rm -rf dist
 	$(BIN)/python -m build --quiet --outdir dist . > /dev/null
-	$(BIN)/python -c 'import zipfile, glob, sys; names = zipfile.ZipFile(glob.glob("dist/*.whl")[0]).namelist(); need = ["marsgeo/py.typed", "marsgeo/data/three_forks_tubes.csv", "marsgeo/data/sources.json", "marsgeo/data/tile_providers.json", "marsgeo/data/webmap.js", "marsgeo/data/webmap.css"]; missing = [n for n in need if n not in names]; sys.exit(f"wheel lacks {missing}" if missing else 0)'
+	$(BIN)/python -c 'import os, zipfile, glob, sys; names = zipfile.ZipFile(glob.glob("dist/*.whl")[0]).namelist(); need = ["marsgeo/py.typed", "marsgeo/data/three_forks_tubes.csv", "marsgeo/data/sources.json", "marsgeo/data/tile_providers.json", "marsgeo/data/webmap.js", "marsgeo/data/webmap.css"] + sorted("marsgeo/data/" + n for n in os.listdir("marsgeo/data") if n.startswith("webmap")); missing = [n for n in need if n not in names]; sys.exit(f"wheel lacks {missing}" if missing else 0)'
 	@set -e; for dist in dist/*.whl dist/*.tar.gz; do \
 		tmp=$$(mktemp -d); \
 		$(PYTHON) -m venv $$tmp/venv; \

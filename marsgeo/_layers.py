@@ -18,7 +18,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from folium.map import FitBounds
 
 from marsgeo._mapdata import (
     HELI_COLORS,
@@ -36,6 +35,7 @@ from marsgeo._mapdata import (
     value_text,
 )
 from marsgeo._page import Control, DataLayer, MarsSetup
+from marsgeo._style import sample_marker
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, to_mars_geographic
 from marsgeo.depot import validate_tubes
 from marsgeo.errors import CRSError, InputError, raise_collected
@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 #: Where a legend line or note sits, whatever order the layers were added in.
 RANKS = {"basemap": 0, "tubes": 1, "terrain": 2, "obstacles": 3, "plan": 4, "data": 5}
 _SCALE_NOTE = "Distances and the scale bar are on the Mars sphere (R = 3 396 190 m)."
-# the page's controls, drawn after every layer (the layer control lists what exists then)
-_CONTROLS = ("legend", "timeline", "mouse", "measure", "layers")
+# the page's controls, drawn after every layer (the layer control lists what exists then);
+# the view comes last: it opens the map in the room the other controls leave
+_CONTROLS = ("legend", "timeline", "search", "mouse", "measure", "layers", "view")
 
 
 @dataclass(eq=False)
@@ -62,8 +63,9 @@ class MapState:
 
     ``grid`` is the map's Leaflet CRS (``"EPSG4326"`` or ``"EPSG3857"``), ``basemaps`` the
     names of the tile providers on it, ``legend`` and ``notes`` the legend's lines as
-    ``(rank, colour, text)`` and ``(rank, text)``, ``extent`` the west, south, east, north of
-    what the map opens on, ``drawn`` how many layers :func:`marsgeo.explore` drew.
+    ``(rank, colour, text)`` and ``(rank, text)``, ``shapes`` the marker shape of a legend line
+    drawn as one (by ``(colour, text)``: a sample type's), ``extent`` the west, south, east,
+    north of what the map opens on, ``drawn`` how many layers :func:`marsgeo.explore` drew.
     """
 
     grid: str
@@ -72,13 +74,17 @@ class MapState:
     basemaps: list[str] = field(default_factory=list)
     legend: list[tuple[int, str, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    shapes: dict[tuple[str, str], str] = field(default_factory=dict)
     controls: dict[str, Control] = field(default_factory=dict)
     extent: list[float] = field(default_factory=list)
     drawn: int = 0
 
     def legend_data(self) -> dict[str, Any]:
         """Return the legend as the page draws it: title, items, notes (in rank order)."""
-        items = [[c, t] for _, c, t in sorted(self.legend, key=lambda e: e[0])]
+        items = [
+            [c, t, self.shapes[c, t]] if (c, t) in self.shapes else [c, t]
+            for _, c, t in sorted(self.legend, key=lambda e: e[0])
+        ]
         notes = [t for _, t in sorted(self.notes, key=lambda e: e[0])]
         return {"title": self.title, "items": items, "notes": [*notes, _SCALE_NOTE]}
 
@@ -96,6 +102,22 @@ class _Legend(Control):
 
     def page_script(self, **kwargs: Any) -> str:
         self.data = self.state.legend_data()
+        return super().page_script(**kwargs)
+
+
+class _View(Control):
+    """The opening view (what :func:`frame` framed) and the shareable link to a view."""
+
+    def __init__(self, state: MapState) -> None:
+        super().__init__("view")
+        self.state = state
+
+    def page_script(self, **kwargs: Any) -> str:
+        bounds = None
+        if self.state.extent:
+            w, s, e, n = self.state.extent
+            bounds = [[s, w], [n, e]]  # the page keeps markers a few pixels clear of edges
+        self.data = {"bounds": bounds}
         return super().page_script(**kwargs)
 
 
@@ -144,6 +166,8 @@ def new_map(basemap: Any, *, location: Sequence[float], title: str) -> folium.Ma
     state.controls["mouse"] = Control("mouse")
     state.controls["measure"] = Control("measure")
     state.controls["layers"] = Control("layers", {"collapsed": True})
+    state.controls["search"] = Control("search")  # draws nothing on a map without tubes
+    state.controls["view"] = _View(state)
     for control in state.controls.values():
         control.add_to(m)
     _MAPS[m] = state
@@ -169,15 +193,8 @@ def frame(m: folium.Map, lon: Any, lat: Any) -> None:
     if state.extent:
         w0, s0, e0, n0 = state.extent
         w, s, e, n = min(w, w0), min(s, s0), max(e, e0), max(n, n0)
+    # the page fits this extent into the largest room its controls leave (on any screen)
     state.extent = [w, s, e, n]
-    pad = max(e - w, n - s) * 0.05 + 1e-5
-    # keep the data clear of the legend (bottom right) and the timeline (top right)
-    fit = FitBounds(
-        [[s - pad, w - pad], [n + pad, e + pad]],
-        padding_top_left=(20, 20),
-        padding_bottom_right=(340, 60),
-    )
-    m.add_child(fit, name="marsgeo_frame")
 
 
 def grid_of(basemap: Any) -> tuple[str, Any]:
@@ -248,7 +265,13 @@ def _add_tiles(m: folium.Map, state: MapState, prov: Any) -> None:
 
 
 def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> folium.Map:
-    """Draw tubes on a marsgeo map: coloured by sample type, with popups and a legend.
+    """Draw tubes on a marsgeo map: sample type by colour and shape, with popups and a legend.
+
+    Each sample type has the colour and the marker shape of the figures (:mod:`marsgeo.plot`),
+    in the legend too. Tubes can be reached with the keyboard (Tab, in drop order; Enter opens
+    a tube's popup). Up to 60 tubes carry permanent name labels, placed where they cover no
+    tube (a label with no room is not drawn). A ``position_uncertainty_m`` column adds a
+    "Position uncertainty" layer: a circle of that radius (metres on Mars) around each tube.
 
     Parameters
     ----------
@@ -262,7 +285,7 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
     Returns
     -------
     folium.Map
-        ``m``, with a "Tubes" layer.
+        ``m``, with a "Tubes" layer (and "Position uncertainty").
 
     Raises
     ------
@@ -282,6 +305,10 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
     raise_collected(InputError, flag_problems(timeline=timeline), what="add_tubes")
     # the columns popups and the timeline format are checked (any text is drawn: no vocabulary)
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    from marsgeo import _cloud  # a large set is one point cloud on a canvas
+
+    if len(checked) > _cloud.CLOUD_POINTS:
+        return _cloud.tube_cloud(m, checked)
     if "position_confidence" in checked.columns:
         unc = pd.to_numeric(checked.get("position_uncertainty_m"), errors="coerce")
         within = (
@@ -291,10 +318,17 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
         )
         how = value_text(checked["position_confidence"].iloc[0], NAME_CHARS)
         state.notes.append((RANKS["tubes"], f"Tube positions: {how}{within}."))
-    attach(m, DataLayer("points", {"points": tube_points(checked), "register": True}, "Tubes"))
+    points = tube_points(checked)
+    data = {"points": points, "register": True, "labels": len(points) <= _LABELLED}
+    attach(m, DataLayer("tubeMarkers", data, "Tubes"))
+    _add_uncertainty(m, state, checked, points)
     kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
-    legend = [(SAMPLE_COLORS.get(k, OTHER_COLOR), display_text(k, NAME_CHARS)) for k in kinds]
-    for color, text in legend or [(OTHER_COLOR, "tube")]:
+    legend = [
+        (SAMPLE_COLORS.get(k, OTHER_COLOR), display_text(k, NAME_CHARS), sample_marker(k))
+        for k in kinds
+    ]
+    for color, text, shape in legend or [(OTHER_COLOR, "tube", sample_marker(None))]:
+        state.shapes[color, text] = shape
         if (RANKS["tubes"], color, text) not in state.legend:
             state.legend.append((RANKS["tubes"], color, text))
     dated = {"dropped_sol", "dropped_date"} <= set(checked.columns)
@@ -302,6 +336,43 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
         state.controls["timeline"] = Control("timeline", {"title": "Drop order (replay the depot)"})
         attach(m, state.controls["timeline"])
     return m
+
+
+#: Up to this many tubes, their names and nearest-neighbour distances are labelled on the map.
+_LABELLED = 60
+
+
+def _add_uncertainty(
+    m: folium.Map, state: MapState, tubes: gpd.GeoDataFrame, points: list[dict[str, Any]]
+) -> None:
+    """Draw a circle of each tube's ``position_uncertainty_m`` (metres on Mars), if known."""
+    from marsgeo.depot import sources
+
+    unc = pd.to_numeric(tubes.get("position_uncertainty_m"), errors="coerce")
+    if unc is None or not (unc > 0).any():
+        return
+    # tube_points keeps the rows' order
+    circles = [
+        {
+            "lat": p["lat"],
+            "lon": p["lon"],
+            "radius_m": float(r),
+            "color": p["color"],
+            "tubes": [p["id"]],
+        }
+        for p, r in zip(points, unc, strict=True)
+        if r > 0
+    ]
+    attach(m, DataLayer("tubeCircles", {"circles": circles}, "Position uncertainty"))
+    how = value_text(tubes.get("position_confidence", pd.Series([None])).iloc[0], NAME_CHARS)
+    source = str(tubes.get("position_source", pd.Series([""])).iloc[0])
+    title = sources().get(source, {}).get("title", "")
+    said = ", ".join(t for t in (how, f"from the {title}" if title else "") if t)
+    note = (
+        "Circles: each tube's position uncertainty (radius = position_uncertainty_m, "
+        f"{float(unc.min()):g}-{float(unc.max()):g} m on Mars)"
+    )
+    state.notes.append((RANKS["tubes"], f"{note}; positions {said}." if said else f"{note}."))
 
 
 def add_distances(
@@ -316,8 +387,9 @@ def add_distances(
     tubes
         GeoDataFrame of tube Points in a Mars CRS.
     nearest
-        Draw each tube's nearest-neighbour line with its distance (labelled on the map when
-        there are at most 60 tubes).
+        Draw each tube's nearest-neighbour line with its distance, one line per pair of tubes
+        (labelled on the map when there are at most 60 tubes, where the label covers no
+        tube). Each line goes with its two tubes: off the map when one of them is.
     pairwise
         Add every pair of tubes as an optional layer, off at load (default: when there are
         at most 60 tubes).
@@ -340,22 +412,47 @@ def add_distances(
     problems = flag_problems(nearest=nearest, pairwise_=pairwise)
     raise_collected(InputError, problems, what="add_distances")
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    from marsgeo import _cloud  # a large set: its lines on a canvas, no labels
+
+    if len(checked) > _cloud.CLOUD_POINTS:
+        return _cloud.distance_cloud(m, checked, nearest=nearest, pairwise=pairwise)
     if nearest and len(checked) >= 2:
-        nn = distance.nearest_neighbours(checked)
-        lines = lines_from(nn, color="#222", weight=1.5, dash="3 3", cls="marsgeo-nn")
+        nn = _one_per_pair(distance.nearest_neighbours(checked))
+        ids = _id_pairs(nn.index, nn["nearest_tube_id"])
+        lines = lines_from(nn, tubes=ids, color="#222", weight=1.5, dash="3 3", cls="marsgeo-nn")
         for item, d in zip(lines, nn["distance_m"], strict=True):
             item["label"] = f"{d:.2f} m"
-            item["permanent"] = len(checked) <= 60
-        attach(m, DataLayer("lines", {"lines": lines}, "Nearest-neighbour distances"))
+            item["permanent"] = len(checked) <= _LABELLED
+        attach(m, DataLayer("tubeLines", {"lines": lines}, "Nearest-neighbour distances"))
     if pairwise is None:
-        pairwise = len(checked) <= 60
+        pairwise = len(checked) <= _LABELLED
     if pairwise and len(checked) >= 2:
         pairs = distance.pairwise_distances(checked)
-        lines = lines_from(pairs, color="#555", weight=1, cls="marsgeo-pair")
+        ids = _id_pairs(pairs["tube_id_from"], pairs["tube_id_to"])
+        lines = lines_from(pairs, tubes=ids, color="#555", weight=1, cls="marsgeo-pair")
         for item, d in zip(lines, pairs["distance_m"], strict=True):
             item["label"] = f"{d:.2f} m"
-        attach(m, DataLayer("lines", {"lines": lines}, "All tube pairs", show=False))
+        attach(m, DataLayer("tubeLines", {"lines": lines}, "All tube pairs", show=False))
     return m
+
+
+def _one_per_pair(nn: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Keep one row of each unordered pair of nearest neighbours (mutual ones come twice)."""
+    seen: set[frozenset[Any]] = set()
+    keep = []
+    for tid, other in zip(nn.index, nn["nearest_tube_id"], strict=True):
+        pair = frozenset((tid, other))
+        keep.append(pair not in seen)
+        seen.add(pair)
+    return nn[keep]
+
+
+def _id_pairs(a: Any, b: Any) -> list[list[str]]:
+    """Return the ``tubes`` of lines joining ``a[k]`` and ``b[k]`` (ids as the map shows them)."""
+    return [
+        [value_text(x, NAME_CHARS) or "", value_text(y, NAME_CHARS) or ""]
+        for x, y in zip(a, b, strict=True)
+    ]
 
 
 def add_obstacles(
@@ -447,7 +544,10 @@ def add_terrain(m: folium.Map, terrain: Raster | str) -> folium.Map:
     terrain
         A :class:`marsgeo.basemap.Raster` in a Mars CRS, or "synthetic" for marsgeo's
         synthetic terrain, which is labelled SYNTHETIC on the image, in the attribution and in
-        the legend, and starts hidden over a real basemap.
+        the legend, and starts hidden over a real basemap. A DTM (elevations in metres)
+        also gives the cursor readout its elevation and measured lines their profile: its
+        values are embedded in the page (decimated beyond about a million pixels, as the
+        legend then says).
 
     Returns
     -------
@@ -468,6 +568,7 @@ def add_terrain(m: folium.Map, terrain: Raster | str) -> folium.Map:
     # render_png credits a known product with them
     credit, product = product_credit(raster.tags), raster.tags.get(PRODUCT_TAG, "")
     if raster.units in ("m", "metre", "meter") and raster.name != "hillshade":
+        _add_elevation(m, state, raster)
         raster = hillshade(raster)
         overlay = render_png(raster, grid=state.grid, vmin=0.0, vmax=1.0, opacity=0.75)
     else:
@@ -505,6 +606,24 @@ def add_terrain(m: folium.Map, terrain: Raster | str) -> folium.Map:
     note = f"Terrain overlay: SYNTHETIC, generated by marsgeo; not a measurement.{hidden}"
     state.notes.append((rank, note))
     return m
+
+
+def _add_elevation(m: folium.Map, state: MapState, dtm: Raster) -> None:
+    """Embed a DTM's elevations for the cursor readout and measured profiles (no drawing).
+
+    A CRS that cannot be meshed within a small fraction of a pixel is said in a note.
+    """
+    from marsgeo._elevation import elevation_grid, elevation_note
+
+    rank = RANKS["terrain"]
+    try:
+        grid = elevation_grid(dtm)
+    except InputError as exc:
+        state.notes.append((rank, f"No cursor elevation or profiles: {value_text(str(exc))}"))
+        return
+    grid["label"] = value_text(grid["label"], NAME_CHARS) or "DTM"
+    state.notes.append((rank, value_text(elevation_note(grid)) or ""))
+    attach(m, DataLayer("elevation", grid, f"Elevation: {grid['label']}", control=False))
 
 
 def check_places(places: Any) -> str | gpd.GeoDataFrame:
@@ -661,6 +780,7 @@ def _add_legs(m: folium.Map, plan: PickupPlan, h: int) -> None:
                 "label": f"helicopter {h}, sol {row.sol}: {what}, tube "
                 f"{value_text(row.tube_id, NAME_CHARS)}, {row.distance_m:.1f} m",
                 "cls": "marsgeo-leg",
+                **_owner(row.tube_id),
             }
         )
     last = int(sub["sol"].max()) if len(sub) else 0
@@ -694,6 +814,16 @@ def _spots(plan: PickupPlan) -> list[dict[str, Any]]:
                 ],
                 "cls": f"marsgeo-spot marsgeo-{row.kind}",
                 "label": row.kind == "lander",
+                **_owner(row.tube_id),
             }
         )
     return pts
+
+
+def _owner(tube_id: Any) -> dict[str, list[str]]:
+    """Return the ``tubes`` field of an item drawn for one tube (none: the lander, the pad).
+
+    The page removes the item with its tube (drop-order replay, search).
+    """
+    text = None if pd.isna(tube_id) else value_text(tube_id, NAME_CHARS)
+    return {} if text is None else {"tubes": [text]}

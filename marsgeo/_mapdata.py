@@ -137,11 +137,19 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
 
 
 def tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Return the tubes (checked, Mars lon/lat) as the page's point data, in drop order."""
+    """Return the tubes (checked, Mars lon/lat) as the page's point data, with drop order.
+
+    Each point has ``id`` (the tube's index value as the map shows it: what lines, legs and
+    circles drawn for it name in their ``tubes``), ``type`` (its sample type as the legend
+    shows it, "tube" without a ``sample_type`` column) and ``marker`` (the figures'
+    matplotlib marker of that type, :func:`marsgeo._style.sample_marker`, which the page
+    draws as the same shape).
+    """
     lon, lat = lonlat(tubes)
     frame = tubes.assign(lon=lon, lat=lat)
     points = []
     ranks = drop_order(tubes).tolist()
+    typed = "sample_type" in tubes.columns
     for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
         kind = row.get("sample_type")
         name = value_text(row.get("name"), NAME_CHARS) or f"tube {value_text(tid, NAME_CHARS)}"
@@ -156,17 +164,29 @@ def tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                 "date": value_text(row.get("dropped_date")),
                 "popup": [["tube id", value_text(tid, NAME_CHARS)], *_tube_popup(row)],
                 "cls": "marsgeo-tube",
+                "id": value_text(tid, NAME_CHARS) or "",
+                "type": display_text(str(kind), NAME_CHARS) if typed else "tube",
+                "marker": _style.sample_marker(kind),
             }
         )
     return points
 
 
-def lines_from(gdf: gpd.GeoDataFrame, **style: Any) -> list[dict[str, Any]]:
-    """Return the LineStrings of ``gdf`` (Mars lon/lat) as line data with ``style``."""
+def lines_from(
+    gdf: gpd.GeoDataFrame, *, tubes: list[list[str]] | None = None, **style: Any
+) -> list[dict[str, Any]]:
+    """Return the LineStrings of ``gdf`` (Mars lon/lat) as line data with ``style``.
+
+    ``tubes``, one list per line, gives the ids of the tubes each line joins (replay and
+    filtering take a line away with its tubes).
+    """
     out = []
-    for geom in gdf.geometry:
+    for k, geom in enumerate(gdf.geometry):
         c = np.asarray(geom.coords)
-        out.append({"coords": [[round(y, 9), round(x, 9)] for x, y in c[:, :2]], **style})
+        item = {"coords": [[round(y, 9), round(x, 9)] for x, y in c[:, :2]], **style}
+        if tubes is not None:
+            item["tubes"] = tubes[k]
+        out.append(item)
     return out
 
 

@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from marsgeo.errors import DataFileError
 
@@ -149,14 +150,41 @@ def _leaflet_tags(*, offline: bool) -> str:
     )
 
 
+#: The page around a marsgeo map: branca's page with its language (marsgeo's constant text).
+PAGE_TEMPLATE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="en">\n'
+    "<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{this.html.render(**kwargs)}}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{this.script.render(**kwargs)}}\n"
+    "</script>\n"
+    "</html>\n",
+)
+
+
 class MarsSetup(PageElement):
-    """Header: Leaflet, the Mars radius for Leaflet, marsgeo's drawing library and styles."""
+    """Header: Leaflet, the Mars radius for Leaflet, marsgeo's drawing library and styles.
+
+    The page it is in says its language (``<html lang="en">``).
+    """
 
     def __init__(self, radius_m: float, *, title: str = "") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "MarsSetup"
         self.radius_m = float(radius_m)
         self.title = title
+
+    def render(self, **kwargs: Any) -> str:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure._template = PAGE_TEMPLATE
+        return super().render(**kwargs)
 
     def page_header(self, **kwargs: Any) -> str:
         offline = bool(kwargs.get(OFFLINE, False))

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from marsgeo._atomic import atomic_target
+from marsgeo._cloud import CLOUD_POINTS, cloud_data, text_column
 from marsgeo._layers import (
     RANKS,
     add_distances,
@@ -301,6 +302,11 @@ def explore(
     their multi-part forms) are drawn in Mars planetocentric longitude and latitude, from any
     Mars CRS (planetographic and west-positive ones included).
 
+    A layer of more than 2 000 points (``marsgeo._cloud.CLOUD_POINTS``, parts of MultiPoints
+    counted) draws them as a point cloud on one canvas, from a compact encoding (positions to
+    within 6 mm, each text once): a page of 100 000 points opens in under a second. Hovering a
+    point shows its tooltip columns and clicking it its popup, as for a few points.
+
     Parameters
     ----------
     gdf
@@ -376,16 +382,13 @@ def explore(
     label = name or f"Layer {state.drawn}"
     default = _LAYER_COLOURS[(state.drawn - 1) % len(_LAYER_COLOURS)]
     colours, legend = _colours(data, column, default, label)
-    items = _features(
-        data,
-        colours,
-        tips=tips,
-        pops=pops,
-        style=options,
-        label=label,
-        by_column=column is not None,
-    )
-    attach(m, DataLayer("features", items, label))
+    how: dict[str, Any] = {"tips": tips, "pops": pops, "style": options, "label": label}
+    if _point_parts(data) > CLOUD_POINTS:  # many points: one canvas
+        layer = _cloud_layer(data, colours, **how, by_column=column is not None)
+    else:
+        items = _features(data, colours, **how, by_column=column is not None)
+        layer = DataLayer("features", items, label)
+    attach(m, layer)
     state.legend.extend((RANKS["data"], c, t) for c, t in legend)
     frame(m, xy[:, 0], xy[:, 1])
     return m
@@ -561,6 +564,61 @@ def _features(
                     look["fillColor"] = colour
                 out["polygons"].append({"rings": rings(part), "style": look, **extra})
     return out
+
+
+def _point_parts(data: gpd.GeoDataFrame) -> int:
+    """Return how many points (parts of Points and MultiPoints) ``data`` holds."""
+    import shapely
+
+    geoms = np.asarray(data.geometry.values, dtype=object)
+    points = np.isin(shapely.get_type_id(geoms), (0, 4))  # Point, MultiPoint
+    return int(shapely.get_num_geometries(geoms[points]).sum())
+
+
+def _cloud_layer(
+    data: gpd.GeoDataFrame,
+    colours: list[str],
+    *,
+    tips: list[Any],
+    pops: list[Any],
+    style: dict[str, Any],
+    label: str,
+    by_column: bool,
+) -> DataLayer:
+    """Return a layer drawing the points of ``data`` as a point cloud (on one canvas).
+
+    Its lines and polygons are drawn as :func:`_features` draws them.
+    """
+    import shapely
+
+    geoms = np.asarray(data.geometry.values, dtype=object)
+    is_point = np.isin(shapely.get_type_id(geoms), (0, 4))
+    rest = [c for c, p in zip(colours, is_point, strict=True) if not p]
+    features = _features(
+        data[~is_point], rest, tips=tips, pops=pops, style=style, label=label, by_column=by_column
+    )
+    points = data[is_point]
+    xy, row = shapely.get_coordinates(geoms[is_point], return_index=True)
+    look = {"color": "#111", "weight": 1.5, "radius": 6.0, "fillOpacity": 1.0}
+    look.update({k: v for k, v in style.items() if k in ("color", "weight", "radius", "opacity")})
+    look.update({k: v for k, v in style.items() if k == "fillOpacity"})
+    fills = np.asarray(colours, dtype=object)[is_point][row]
+    if "fillColor" in style and not by_column:
+        fills = np.full(len(row), style["fillColor"], dtype=object)
+    wanted = list(dict.fromkeys([*tips, *pops]))
+    ids = [value_text(fid, NAME_CHARS) for fid in points.index]
+    columns = [text_column("id", [ids[r] for r in row])]
+    for c in wanted:
+        texts = [value_text(v) for v in points[c]]
+        columns.append(text_column(c, [texts[r] for r in row]))
+    show: dict[str, Any] = {"tip": [1 + wanted.index(c) for c in tips]}
+    if pops:
+        show.update(popup=[1 + wanted.index(c) for c in pops], title=0, prefix=f"{label}: ")
+    data_ = cloud_data(xy[:, 0], xy[:, 1], list(fills), columns=columns, show=show, look=look)
+    data_["cls"] = "marsgeo-data marsgeo-cloud-data"
+    if any(features.values()):
+        data_["features"] = features
+    return DataLayer("cloud", data_, label)
 
 
 # --- saving ---------------

@@ -136,7 +136,7 @@ class Page:
     def click_tube(self, k: int) -> None:
         """Click tube ``k`` as a user would, once the map has stopped moving (a popup's
         auto-pan animates), and wait for its popup."""
-        where = f"marsgeo.tubes[{k}].marker._path.getBoundingClientRect().toJSON()"
+        where = f"marsgeo.tubes[{k}].marker.getElement().getBoundingClientRect().toJSON()"
         for _ in range(3):
             box, before = self.js(where), None
             for _ in range(50):
@@ -264,8 +264,10 @@ def test_cursor_shows_mars_lonlat(offline_page: Page) -> None:
 def test_timeline_replays_the_drops(offline_page: Page) -> None:
     p = offline_page
     p.js("marsgeo.showDrops(3)")
-    visible = p.js("marsgeo.tubes.filter(t => t.marker.options.opacity > 0).length")
-    assert visible == 3
+    # the tubes not yet dropped are off the map, not faded: not in the page at all
+    on_map = p.js("marsgeo.tubes.filter(t => MAP.hasLayer(t.marker)).map(t => t.order)")
+    assert sorted(on_map) == [1, 2, 3]
+    assert p.page.locator(".marsgeo-tube").count() == 3
     label = p.page.locator(".marsgeo-timeline-label").inner_text()
     assert "sol 661" in label and "2022-12-29" in label and "Crosswind Lake" in label
     p.shot("timeline_3.png")

@@ -174,7 +174,8 @@ def test_layers_added_later_are_in_the_legend_and_layer_control() -> None:
     assert legend(page)["notes"] == legend(one_call)["notes"]
     assert legend(page)["items"][: len(legend(one_call)["items"])] == legend(one_call)["items"]
     assert legend(page)["items"][-1][1] == "Traverse"
-    names = [meta["name"] for kind in ("points", "features") for meta, _ in draws(page, kind)]
+    kinds = ("points", "tubeMarkers", "features")
+    names = [meta["name"] for kind in kinds for meta, _ in draws(page, kind)]
     assert {"Tubes", "Lander, pad, landing and relay spots", "Traverse"} <= set(names)
     # every layer is drawn before the controls that list them
     last_layer = max(found.start() for found in re.finditer(r"marsgeo\.draw\(", page))
@@ -189,7 +190,7 @@ def test_depot_map_adds_to_an_explore_map_and_takes_its_title() -> None:
     page = m.get_root().render()
     assert legend(page)["title"] == "Jezero"  # the map keeps its title
     assert page.count('"cls":"marsgeo-tube"') == 10
-    assert "Tubes" in [meta["name"] for meta, _ in draws(page, "points")]
+    assert "Tubes" in [meta["name"] for meta, _ in draws(page, "tubeMarkers")]
     assert "marsgeo.timeline(" in page
 
 

@@ -80,6 +80,13 @@
     }
     /* Leaflet measures with Earth's radius: use Mars's. */
     L.CRS.Earth.R = L.CRS.EPSG3857.R = L.CRS.EPSG4326.R = radius;
+    /* While measuring (marsgeo.measuring), a click on a tube or a line measures to it: no
+     * popup opens, so none pans the map away from the next click. */
+    var openPopup = L.Layer.prototype._openPopup;
+    L.Layer.prototype._openPopup = function (e) {
+      if (mg.measuring) return;
+      openPopup.call(this, e);
+    };
     /* The scale bar: metres only, and below a metre at the deepest zooms (Leaflet's own
      * rounding stops at 1 m, and draws a 1 m bar wider than the bar's room). */
     var scale = L.Control.Scale.prototype, roundNum = scale._getRoundNum;
@@ -242,24 +249,32 @@
   mg.legend = function (map, data) {
     var c = L.control({position: "bottomright"});
     c.onAdd = function () {
-      var box = el("div", "marsgeo-legend leaflet-bar");
-      if (data.title) box.appendChild(el("div", "marsgeo-legend-title", data.title));
+      var box = el("div", "marsgeo-legend leaflet-bar"), body = el("div", "marsgeo-body");
+      if (data.title) body.appendChild(el("div", "marsgeo-legend-title", data.title));
       data.items.forEach(function (it) {
-        var row = el("div", "marsgeo-legend-row");
-        var sw = el("span", "marsgeo-swatch");
-        sw.style.background = it[0];
+        var row = el("div", "marsgeo-legend-row"), sw;
+        if (it[2] && mg.shapeSvg) {  /* a tube type: its marker's shape and colour */
+          sw = mg.shapeSvg(it[2], it[0], 14);
+          sw.setAttribute("class", "marsgeo-shape marsgeo-legend-shape");
+        } else {
+          sw = el("span", "marsgeo-swatch");
+          sw.style.background = it[0];
+        }
         row.appendChild(sw);
         row.appendChild(el("span", null, it[1]));
-        box.appendChild(row);
+        body.appendChild(row);
       });
-      data.notes.forEach(function (n) { box.appendChild(el("div", "marsgeo-note", n)); });
+      data.notes.forEach(function (n) { body.appendChild(el("div", "marsgeo-note", n)); });
       var remote = mg.registry.filter(function (o) { return o.remote; });
       if (mg.offline && remote.length) {
-        box.appendChild(el("div", "marsgeo-note marsgeo-offline-note",
+        body.appendChild(el("div", "marsgeo-note marsgeo-offline-note",
           "Off until you turn them on (they need a network): " +
           remote.map(function (o) { return o.name; }).join("; ") + "."));
       }
+      box.appendChild(body);
+      mg.collapsible(box, "Legend", body);  /* folded at load on a phone */
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       return box;
     };
     c.addTo(map);
