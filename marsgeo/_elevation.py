@@ -10,8 +10,12 @@ interpolation), whatever the DTM's Mars CRS (equirectangular, transverse Mercato
   centres and edge midpoints of its cells against pyproj, is below :data:`MESH_TOLERANCE_PX`
   (on an equirectangular grid the mapping is linear and the mesh exact);
 - the elevations are quantised to unsigned 16-bit integers with a stated step (a round
-  number of millimetres or more: the elevation range / 65 534), little-endian, base64;
-  :data:`NO_VALUE` marks cells without data (NaN or the DTM's nodata);
+  number of millimetres or more: the elevation range / 65 534); :data:`NO_VALUE` marks cells
+  without data (NaN or the DTM's nodata). They travel packed (:func:`pack_values`): each value
+  replaced by its difference from the prediction left + up - up-left (near zero on terrain),
+  low bytes before high bytes, deflated (zlib) and base64-encoded; the browser inflates them
+  with its own ``DecompressionStream``. The synthetic DTM's million pixels take 0.63 MB of
+  page instead of 2.7 MB;
 - a DTM of more than ``max_pixels`` pixels (default :data:`ELEVATION_MAX_PIXELS`) is
   decimated to every k-th pixel (the pixel nearest the centre of each k x k block), and the
   map's legend says so and gives the pixel size it keeps.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import math
+import zlib
 from typing import Any
 
 import numpy as np
@@ -33,7 +38,7 @@ from marsgeo._raster import Raster, no_data_cells
 from marsgeo.crs import MARS_SPHERE_RADIUS_M, from_mars_lonlat
 from marsgeo.errors import InputError
 
-#: At most this many DTM pixels are embedded in a page (2 bytes each, 4/3 more as base64).
+#: At most this many DTM pixels are embedded in a page.
 ELEVATION_MAX_PIXELS = 1_048_576
 #: The 16-bit value of a cell without elevation data.
 NO_VALUE = 65_535
@@ -184,7 +189,8 @@ def elevation_grid(dtm: Any, *, max_pixels: int = ELEVATION_MAX_PIXELS) -> dict[
         ``label`` (the DTM's name), ``synthetic``, ``width``/``height`` (of the DTM),
         ``k`` (the stride: 1 when not decimated), ``cols``/``rows`` (of the embedded grid),
         ``z0`` and ``step`` (elevation = z0 + step x value [m]), ``none`` (the value of a cell
-        without data), ``values`` (base64 of little-endian uint16, row 0 at the north),
+        without data), ``values`` (the 16-bit values, row 0 at the north, packed by
+        :func:`pack_values`),
         ``pixel_m`` (ground size of an embedded pixel), ``mesh`` (``west``, ``south``,
         ``east``, ``north``, ``n``, ``col``, ``row``: n x n nodes from the south-west, row by
         row, of fractional DTM pixel positions) and ``mesh_error_px``.
@@ -229,11 +235,59 @@ def elevation_grid(dtm: Any, *, max_pixels: int = ELEVATION_MAX_PIXELS) -> dict[
         "z0": z0,
         "step": step,
         "none": NO_VALUE,
-        "values": base64.b64encode(q.tobytes()).decode("ascii"),
+        "values": pack_values(q),
         "pixel_m": pixel_size_m(dtm, k),
         "mesh": mesh,
         "mesh_error_px": err,
     }
+
+
+def _prediction(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Predict each value from its neighbours: left + up - up-left (left or up on the edges)."""
+    pred = np.zeros_like(values)
+    pred[0, 1:] = values[0, :-1]
+    pred[1:, 0] = values[:-1, 0]
+    pred[1:, 1:] = values[1:, :-1] + values[:-1, 1:] - values[:-1, :-1]
+    return pred
+
+
+def pack_values(values: npt.NDArray[np.uint16]) -> str:
+    """Return a 2-D grid of 16-bit values as the page carries them.
+
+    Each value becomes its difference, modulo 2**16, from the prediction left + up - up-left
+    (TIFF's and PNG's predictors: near zero on terrain); the low bytes of all of them come
+    before the high bytes; the whole is deflated (zlib format) and base64-encoded.
+    :func:`unpack_values` is the inverse, as the page's script computes it.
+
+    Examples
+    --------
+    >>> grid = np.array([[1, 2, 3], [2, 3, 65535]], dtype=np.uint16)
+    >>> bool((unpack_values(pack_values(grid), rows=2, cols=3) == grid).all())
+    True
+    """
+    v = np.asarray(values, dtype=np.int64)
+    diff = ((v - _prediction(v)) % 65_536).astype("<u2").view(np.uint8).reshape(-1, 2)
+    planes = np.concatenate([diff[:, 0], diff[:, 1]]).tobytes()
+    return base64.b64encode(zlib.compress(planes, 9)).decode("ascii")
+
+
+def unpack_values(text: str, *, rows: int, cols: int) -> npt.NDArray[np.uint16]:
+    """Return the grid :func:`pack_values` packed (``rows`` x ``cols``)."""
+    planes = np.frombuffer(zlib.decompress(base64.b64decode(text)), dtype=np.uint8)
+    n = rows * cols
+    diff = (planes[:n].astype(np.int64) | (planes[n:].astype(np.int64) << 8)).reshape(rows, cols)
+    out = np.zeros((rows, cols), dtype=np.int64)
+    for i in range(rows):  # each row is predicted from the one above it
+        row = diff[i].copy()
+        if i == 0:
+            out[0] = np.cumsum(row) % 65_536
+            continue
+        # v[j] = d[j] + v[j-1] + up[j] - up[j-1]: a running sum of d + (up - up shifted)
+        up = out[i - 1]
+        row[1:] += up[1:] - up[:-1]
+        row[0] += up[0]
+        out[i] = np.cumsum(row) % 65_536
+    return out.astype(np.uint16)
 
 
 def elevation_note(grid: dict[str, Any]) -> str:

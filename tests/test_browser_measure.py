@@ -60,6 +60,7 @@ def page(browser: Any) -> Iterator[Page]:
     plan = marsgeo.plan_pickup(tubes, lander=ASSUMED_LANDER)
     m = marsgeo.depot_map(tubes, plan=plan, basemap=None, terrain="synthetic")
     p = Page(browser, marsgeo.save_map(m, tmp / "measure.html", offline=True))
+    p.js("marsgeo.elevationReady.then(() => null)")  # the elevations are unpacked
     p.tubes = tubes  # type: ignore[attr-defined]
     p.view = p.js("[MAP.getCenter().lat, MAP.getCenter().lng, MAP.getZoom()]")  # type: ignore[attr-defined]
     yield p

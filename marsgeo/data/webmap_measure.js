@@ -66,13 +66,36 @@
   /* --- the DTM's elevations (marsgeo._elevation) --------------------------------------- */
   mg.dtms = [];
 
+  /* The 16-bit values of marsgeo._elevation.pack_values: base64 of the zlib-deflated low
+   * bytes then high bytes of each value's difference from left + up - up-left. */
+  function unpack(data) {
+    var bin = atob(data.values), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (buf) {
+      var b = new Uint8Array(buf), cols = data.cols, n = data.rows * cols;
+      var v = new Uint16Array(n);
+      for (var k = 0; k < n; k++) {
+        var j = k % cols, pred = k < cols ? (j ? v[k - 1] : 0) :
+          j ? v[k - 1] + v[k - cols] - v[k - cols - 1] : v[k - cols];
+        v[k] = ((b[k] | (b[n + k] << 8)) + pred) & 0xffff;
+      }
+      return v;
+    });
+  }
+
   /* A layer that draws nothing: data = {label, synthetic, width, height, k, cols, rows, z0,
-   * step, none, values (base64 uint16 LE), pixel_m, mesh: {west, south, east, north, n,
-   * col, row}}. */
+   * step, none, values (packed, see unpack), pixel_m, mesh: {west, south, east, north, n,
+   * col, row}}. The values are unpacked at once, in the background; marsgeo.elevationReady
+   * settles when every DTM's are. */
   mg.elevation = function (map, group, data) {
-    var bin = atob(data.values), n = bin.length >> 1, v = new Uint16Array(n);
-    for (var i = 0; i < n; i++) v[i] = bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8);
-    mg.dtms.push({grid: data, values: v});
+    var dtm = {grid: data, values: null, failed: false};
+    var work = typeof DecompressionStream === "undefined" ?
+      Promise.reject(new Error("no DecompressionStream")) : unpack(data);
+    dtm.ready = work.then(function (v) { dtm.values = v; },
+                          function () { dtm.failed = true; });
+    mg.dtms.push(dtm);
+    mg.elevationReady = Promise.all(mg.dtms.map(function (d) { return d.ready; }));
   };
 
   /* The fractional DTM pixel (column, row) of a Mars lat/lon: the mesh, bilinearly. */
@@ -95,10 +118,15 @@
    * holds the point, as marsgeo.basemap.sample_raster takes it. */
   mg.elevationAt = function (lat, lng) {
     for (var d = 0; d < mg.dtms.length; d++) {
-      var g = mg.dtms[d].grid, p = pixelOf(g, lat, lng);
+      var g = mg.dtms[d].grid, p = pixelOf(g, lat, lng), values = mg.dtms[d].values;
       if (!p || !(p.col >= 0 && p.row >= 0 && p.col < g.width && p.row < g.height)) continue;
-      var v = mg.dtms[d].values[Math.floor(Math.floor(p.row) / g.k) * g.cols +
-                                 Math.floor(Math.floor(p.col) / g.k)];
+      if (!values) {  /* still unpacking, or a browser without DecompressionStream */
+        return {z: null, label: g.label, synthetic: !!g.synthetic,
+                unread: mg.dtms[d].failed ? "this browser cannot read the embedded elevations" :
+                  "reading the elevations"};
+      }
+      var v = values[Math.floor(Math.floor(p.row) / g.k) * g.cols +
+                     Math.floor(Math.floor(p.col) / g.k)];
       return {z: v === g.none ? null : g.z0 + g.step * v, label: g.label,
               synthetic: !!g.synthetic};
     }
@@ -116,6 +144,7 @@
   function elevationText(lat, lng) {
     var hit = mg.elevationAt(lat, lng);
     if (!hit) return "elevation: off the DTM";
+    if (hit.unread) return "elevation: " + hit.unread + " (" + hit.label + ")";
     if (hit.z === null) return "elevation: no data (" + hit.label + ")";
     return "elevation " + metres(hit.z, 1) + " m (" + hit.label + ")";
   }
