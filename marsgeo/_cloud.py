@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from marsgeo._layers import RANKS, attach, map_state
-from marsgeo._mapdata import NAME_CHARS, OTHER_COLOR, SAMPLE_COLORS, display_text, value_text
+from marsgeo._layers import RANKS, add_position_note, attach, map_state
+from marsgeo._mapdata import NAME_CHARS, OTHER_COLOR, type_look, value_text
 from marsgeo._page import DataLayer
 from marsgeo._validate import lonlat
 from marsgeo.errors import TooLargeError
@@ -212,11 +212,12 @@ def tube_cloud(m: folium.Map, tubes: gpd.GeoDataFrame) -> folium.Map:
 
     Colours are by sample type as for a few tubes; hovering shows a tube's name, clicking
     its id, columns and position. There is no drop-order replay: it works tube by tube.
+    The legend says how the positions are known, as for a few tubes.
     """
     state = map_state(m)
     lon, lat = lonlat(tubes)
-    kinds = [str(k) for k in tubes.get("sample_type", pd.Series([None] * len(tubes)))]
-    colours = [SAMPLE_COLORS.get(k, OTHER_COLOR) for k in kinds]
+    looks = [type_look(k) for k in tubes.get("sample_type", pd.Series([None] * len(tubes)))]
+    colours = [colour for colour, _, _ in looks]
     ids = [value_text(t, NAME_CHARS) for t in tubes.index]
     names = [
         value_text(v, NAME_CHARS) or f"tube {t}"
@@ -230,11 +231,12 @@ def tube_cloud(m: folium.Map, tubes: gpd.GeoDataFrame) -> folium.Map:
     data = cloud_data(lon, lat, colours, columns=columns, show=show)
     data["cls"] = "marsgeo-cloud-tubes"
     attach(m, DataLayer("cloud", data, "Tubes"))
-    present = list(dict.fromkeys(kinds)) if "sample_type" in tubes.columns else []
-    legend = [(SAMPLE_COLORS.get(k, OTHER_COLOR), display_text(k, NAME_CHARS)) for k in present]
+    typed = "sample_type" in tubes.columns
+    legend = list(dict.fromkeys((c, t) for c, t, _ in looks)) if typed else []
     for colour, text in legend or [(OTHER_COLOR, "tube")]:
         if (RANKS["tubes"], colour, text) not in state.legend:
             state.legend.append((RANKS["tubes"], colour, text))
+    add_position_note(state, tubes)
     state.notes.append(
         (
             RANKS["tubes"],
@@ -246,6 +248,23 @@ def tube_cloud(m: folium.Map, tubes: gpd.GeoDataFrame) -> folium.Map:
     return m
 
 
+def check_pairwise(n: int, *, pairwise: bool | None) -> None:
+    """Refuse ``pairwise=True`` for more than :data:`CLOUD_POINTS` tubes (``n``).
+
+    Raises
+    ------
+    marsgeo.errors.TooLargeError
+        A pair line for every two of so many tubes is too many lines for a page.
+    """
+    if pairwise and n > CLOUD_POINTS:
+        msg = (
+            f"pairwise=True with {n:,} tubes would draw {n * (n - 1) // 2:,} lines; pass "
+            f"pairwise=False (or None), or at most {CLOUD_POINTS:,} tubes, and get the pairs "
+            "as data from marsgeo.pairwise_distances."
+        )
+        raise TooLargeError(msg)
+
+
 def distance_cloud(
     m: folium.Map, tubes: gpd.GeoDataFrame, *, nearest: bool, pairwise: bool | None
 ) -> folium.Map:
@@ -255,13 +274,7 @@ def distance_cloud(
     lines for a page); None or False draws no pairs.
     """
     n = len(tubes)
-    if pairwise:
-        msg = (
-            f"pairwise=True with {n:,} tubes would draw {n * (n - 1) // 2:,} lines; pass "
-            f"pairwise=False (or None), or at most {CLOUD_POINTS:,} tubes, and get the pairs "
-            "as data from marsgeo.pairwise_distances."
-        )
-        raise TooLargeError(msg)
+    check_pairwise(n, pairwise=pairwise)
     if not nearest or n < 2:
         return m
     state = map_state(m)

@@ -25,13 +25,14 @@ from marsgeo._mapdata import (
     OTHER_COLOR,
     PLACE_KINDS,
     POLYGONS,
-    SAMPLE_COLORS,
     check_shape_kinds,
     display_text,
     flag_problems,
     lines_from,
     polygon_items,
+    tube_key,
     tube_points,
+    type_look,
     value_text,
 )
 from marsgeo._page import Control, DataLayer, MarsSetup
@@ -268,10 +269,13 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
     """Draw tubes on a marsgeo map: sample type by colour and shape, with popups and a legend.
 
     Each sample type has the colour and the marker shape of the figures (:mod:`marsgeo.plot`),
-    in the legend too. Tubes can be reached with the keyboard (Tab, in drop order; Enter opens
-    a tube's popup). Up to 60 tubes carry permanent name labels, placed where they cover no
-    tube (a label with no room is not drawn). A ``position_uncertainty_m`` column adds a
-    "Position uncertainty" layer: a circle of that radius (metres on Mars) around each tube.
+    in the legend too; a tube without one is of "unknown type". Tubes can be reached with the
+    keyboard (Tab, in drop order; Enter opens a tube's popup). Up to 60 tubes carry permanent
+    name labels, placed where they cover no tube (a label with no room is not drawn). A
+    ``position_uncertainty_m`` column adds a "Position uncertainty" layer: a circle of that
+    radius (metres on Mars) around each tube. Above 2 000 tubes
+    (``marsgeo._cloud.CLOUD_POINTS``) the tubes are one point cloud on a canvas, with
+    neither timeline nor name labels nor circles.
 
     Parameters
     ----------
@@ -309,24 +313,13 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
 
     if len(checked) > _cloud.CLOUD_POINTS:
         return _cloud.tube_cloud(m, checked)
-    if "position_confidence" in checked.columns:
-        unc = pd.to_numeric(checked.get("position_uncertainty_m"), errors="coerce")
-        within = (
-            f", within about {float(unc.max()):g} m"
-            if unc is not None and unc.notna().any()
-            else ""
-        )
-        how = value_text(checked["position_confidence"].iloc[0], NAME_CHARS)
-        state.notes.append((RANKS["tubes"], f"Tube positions: {how}{within}."))
+    add_position_note(state, checked)
     points = tube_points(checked)
     data = {"points": points, "register": True, "labels": len(points) <= _LABELLED}
     attach(m, DataLayer("tubeMarkers", data, "Tubes"))
     _add_uncertainty(m, state, checked, points)
-    kinds = list(dict.fromkeys(str(k) for k in checked.get("sample_type", pd.Series([]))))
-    legend = [
-        (SAMPLE_COLORS.get(k, OTHER_COLOR), display_text(k, NAME_CHARS), sample_marker(k))
-        for k in kinds
-    ]
+    kinds = checked.get("sample_type", pd.Series([], dtype=object))
+    legend = list(dict.fromkeys(type_look(k) for k in kinds))
     for color, text, shape in legend or [(OTHER_COLOR, "tube", sample_marker(None))]:
         state.shapes[color, text] = shape
         if (RANKS["tubes"], color, text) not in state.legend:
@@ -340,6 +333,22 @@ def add_tubes(m: folium.Map, tubes: PointFrame, *, timeline: bool = True) -> fol
 
 #: Up to this many tubes, their names and nearest-neighbour distances are labelled on the map.
 _LABELLED = 60
+
+
+def add_position_note(state: MapState, tubes: gpd.GeoDataFrame) -> None:
+    """Add the legend's note on how the tubes' positions are known (with a confidence column).
+
+    The tubes are checked; the note gives the first row's ``position_confidence`` and the
+    largest ``position_uncertainty_m``.
+    """
+    if "position_confidence" not in tubes.columns:
+        return
+    unc = pd.to_numeric(tubes.get("position_uncertainty_m"), errors="coerce")
+    within = (
+        f", within about {float(unc.max()):g} m" if unc is not None and unc.notna().any() else ""
+    )
+    how = value_text(tubes["position_confidence"].iloc[0], NAME_CHARS)
+    state.notes.append((RANKS["tubes"], f"Tube positions: {how}{within}."))
 
 
 def _add_uncertainty(
@@ -358,7 +367,7 @@ def _add_uncertainty(
             "lon": p["lon"],
             "radius_m": float(r),
             "color": p["color"],
-            "tubes": [p["id"]],
+            "tubes": [p["key"]],
         }
         for p, r in zip(points, unc, strict=True)
         if r > 0
@@ -389,10 +398,12 @@ def add_distances(
     nearest
         Draw each tube's nearest-neighbour line with its distance, one line per pair of tubes
         (labelled on the map when there are at most 60 tubes, where the label covers no
-        tube). Each line goes with its two tubes: off the map when one of them is.
+        tube). Each line goes with its two tubes: off the map when one of them is. Above
+        2 000 tubes (``marsgeo._cloud.CLOUD_POINTS``) the lines are drawn on one canvas,
+        unlabelled.
     pairwise
         Add every pair of tubes as an optional layer, off at load (default: when there are
-        at most 60 tubes).
+        at most 60 tubes). True is refused above 2 000 tubes.
 
     Returns
     -------
@@ -403,6 +414,8 @@ def add_distances(
     ------
     marsgeo.errors.InputError
         ``m`` is not a marsgeo map, a flag not True or False (or None), or bad tube rows.
+    marsgeo.errors.TooLargeError
+        ``pairwise=True`` with more than 2 000 tubes (an InputError too).
     marsgeo.errors.CRSError
         Tubes without a Mars CRS.
     """
@@ -448,11 +461,8 @@ def _one_per_pair(nn: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _id_pairs(a: Any, b: Any) -> list[list[str]]:
-    """Return the ``tubes`` of lines joining ``a[k]`` and ``b[k]`` (ids as the map shows them)."""
-    return [
-        [value_text(x, NAME_CHARS) or "", value_text(y, NAME_CHARS) or ""]
-        for x, y in zip(a, b, strict=True)
-    ]
+    """Return the ``tubes`` of lines joining tubes ``a[k]`` and ``b[k]`` (their keys)."""
+    return [[tube_key(x), tube_key(y)] for x, y in zip(a, b, strict=True)]
 
 
 def add_obstacles(
@@ -823,7 +833,7 @@ def _spots(plan: PickupPlan) -> list[dict[str, Any]]:
 def _owner(tube_id: Any) -> dict[str, list[str]]:
     """Return the ``tubes`` field of an item drawn for one tube (none: the lander, the pad).
 
-    The page removes the item with its tube (drop-order replay, search).
+    The page removes the item with its tube (drop-order replay, search), which it finds by
+    its key (:func:`marsgeo._mapdata.tube_key`).
     """
-    text = None if pd.isna(tube_id) else value_text(tube_id, NAME_CHARS)
-    return {} if text is None else {"tubes": [text]}
+    return {} if pd.isna(tube_id) else {"tubes": [tube_key(tube_id)]}

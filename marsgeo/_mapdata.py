@@ -8,6 +8,7 @@ map functions are checked with messages that name the argument, the value and th
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from typing import Any
@@ -72,6 +73,48 @@ def value_text(v: Any, limit: int = VALUE_CHARS) -> str | None:
     if isinstance(v, (float, np.floating)):
         return f"{float(v):.8g}"
     return display_text(str(v), limit)
+
+
+def tube_key(tube_id: Any) -> str:
+    """Return the key that links a tube to what is drawn for it (lines, legs, circles).
+
+    The key is made from the whole tube id (numbers by value: ``3``, ``np.int64(3)`` and
+    ``3.0`` share one), not from the id as the map shows it, which is shortened: two ids that
+    differ only after their first :data:`NAME_CHARS` characters get two keys.
+
+    Examples
+    --------
+    >>> tube_key(3) == tube_key(3.0), tube_key("a" * 90 + "1") == tube_key("a" * 90 + "2")
+    (True, False)
+    >>> len(tube_key("any id"))
+    21
+    """
+    if isinstance(tube_id, (np.integer, np.floating)):
+        tube_id = tube_id.item()
+    if isinstance(tube_id, float) and tube_id.is_integer():
+        tube_id = int(tube_id)
+    text = str(tube_id).encode("utf-8", "surrogatepass")
+    return "t" + hashlib.blake2b(text, digest_size=10).hexdigest()
+
+
+#: How the map names the sample type of a tube that has none (legend, search, marker).
+UNKNOWN_TYPE = "unknown type"
+
+
+def type_look(kind: Any) -> tuple[str, str, str]:
+    """Return a sample type's colour, text and marker as a map shows them.
+
+    A missing or blank type (None, NaN, "") is :data:`UNKNOWN_TYPE`, drawn like any other
+    type that has no colour of its own.
+
+    Examples
+    --------
+    >>> type_look(None) == type_look(float("nan")) == (OTHER_COLOR, "unknown type", "P")
+    True
+    """
+    missing = (pd.api.types.is_scalar(kind) and bool(pd.isna(kind))) or not str(kind).strip()
+    text = UNKNOWN_TYPE if missing else display_text(str(kind), NAME_CHARS)
+    return SAMPLE_COLORS.get(str(kind), OTHER_COLOR), text, _style.sample_marker(kind)
 
 
 def _tube_popup(row: pd.Series) -> list[list[str | None]]:
@@ -139,11 +182,12 @@ def _tube_popup(row: pd.Series) -> list[list[str | None]]:
 def tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Return the tubes (checked, Mars lon/lat) as the page's point data, with drop order.
 
-    Each point has ``id`` (the tube's index value as the map shows it: what lines, legs and
-    circles drawn for it name in their ``tubes``), ``type`` (its sample type as the legend
-    shows it, "tube" without a ``sample_type`` column) and ``marker`` (the figures'
-    matplotlib marker of that type, :func:`marsgeo._style.sample_marker`, which the page
-    draws as the same shape).
+    Each point has ``id`` (the tube's index value as the map shows it), ``key``
+    (:func:`tube_key` of the index value: what lines, legs and circles drawn for the tube
+    name in their ``tubes``), ``type`` (its sample type as the legend shows it,
+    :func:`type_look`; "tube" without a ``sample_type`` column) and ``marker`` (the
+    figures' matplotlib marker of that type, :func:`marsgeo._style.sample_marker`, which
+    the page draws as the same shape).
     """
     lon, lat = lonlat(tubes)
     frame = tubes.assign(lon=lon, lat=lat)
@@ -151,22 +195,23 @@ def tube_points(tubes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ranks = drop_order(tubes).tolist()
     typed = "sample_type" in tubes.columns
     for order, (tid, row) in zip(ranks, frame.iterrows(), strict=True):
-        kind = row.get("sample_type")
+        color, kind, marker = type_look(row.get("sample_type"))
         name = value_text(row.get("name"), NAME_CHARS) or f"tube {value_text(tid, NAME_CHARS)}"
         points.append(
             {
                 "lat": round(float(row["lat"]), 9),
                 "lon": round(float(row["lon"]), 9),
                 "name": name,
-                "color": SAMPLE_COLORS.get(str(kind), OTHER_COLOR),
+                "color": color,
                 "order": order,
                 "sol": value_text(row.get("dropped_sol")),
                 "date": value_text(row.get("dropped_date")),
                 "popup": [["tube id", value_text(tid, NAME_CHARS)], *_tube_popup(row)],
                 "cls": "marsgeo-tube",
                 "id": value_text(tid, NAME_CHARS) or "",
-                "type": display_text(str(kind), NAME_CHARS) if typed else "tube",
-                "marker": _style.sample_marker(kind),
+                "key": tube_key(tid),
+                "type": kind if typed else "tube",
+                "marker": marker,
             }
         )
     return points
@@ -177,8 +222,8 @@ def lines_from(
 ) -> list[dict[str, Any]]:
     """Return the LineStrings of ``gdf`` (Mars lon/lat) as line data with ``style``.
 
-    ``tubes``, one list per line, gives the ids of the tubes each line joins (replay and
-    filtering take a line away with its tubes).
+    ``tubes``, one list per line, gives the keys (:func:`tube_key`) of the tubes each line
+    joins (replay and filtering take a line away with its tubes).
     """
     out = []
     for k, geom in enumerate(gdf.geometry):

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from marsgeo._atomic import atomic_target
-from marsgeo._cloud import CLOUD_POINTS, cloud_data, text_column
+from marsgeo._cloud import CLOUD_POINTS, check_pairwise, cloud_data, text_column
 from marsgeo._layers import (
     RANKS,
     add_distances,
@@ -154,6 +154,7 @@ def depot_map(  # noqa: PLR0913 - the one-call map: every layer and option
         Draw each tube's nearest-neighbour line with its distance.
     pairwise
         Add every pair of tubes as an optional layer (default: when there are at most 60).
+        True is refused above 2 000 tubes, before anything is drawn.
     timeline
         Add the drop-order timeline (needs ``dropped_sol`` and ``dropped_date`` columns).
     title
@@ -175,6 +176,8 @@ def depot_map(  # noqa: PLR0913 - the one-call map: every layer and option
         ``places`` / ``no_fly`` / ``hazard`` not geodata, ``m`` not a map), rows without
         geometry or of a geometry type that cannot be drawn there, an unknown basemap or
         terrain; every problem with the simple arguments is listed at once.
+    marsgeo.errors.TooLargeError
+        ``pairwise=True`` with more than 2 000 tubes (an InputError too).
     marsgeo.errors.CoordinateError
         Rows with NaN or infinite coordinates, or latitudes outside -90..90 (named).
     marsgeo.errors.CRSError
@@ -187,6 +190,7 @@ def depot_map(  # noqa: PLR0913 - the one-call map: every layer and option
         map_state(m)
     # every argument is checked before anything is drawn (also on a map given as m)
     checked = validate_tubes(tubes, name="tubes", vocabulary=False)
+    check_pairwise(len(checked), pairwise=pairwise)
     if plan is not None:
         check_plan_tubes(plan, checked)
     if places is not None:

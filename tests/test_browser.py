@@ -118,7 +118,9 @@ class Page:
         self.page.goto(path.as_uri())
         self.page.wait_for_load_state("load")
         if wait:
-            self.page.wait_for_function("window.marsgeo && window.marsgeo.tubes.length > 0")
+            self.page.wait_for_function(
+                "window.marsgeo && window.marsgeo.tubes.length > 0 && marsgeo.viewSettled"
+            )
             self.page.wait_for_timeout(300)  # let the initial view settle before clicking
         self.map = "(Object.values(window).find(v => v instanceof L.Map))"
 

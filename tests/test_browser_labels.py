@@ -169,7 +169,8 @@ def test_uncertainty_circles_are_metres_on_mars(browser: Any, basemap: str | Non
             .getLayers().map(c => { const q = c._point, a = MAP.layerPointToLatLng(q),
                 b = MAP.layerPointToLatLng([q.x + c._radius, q.y]),
                 r = c.getElement().getBoundingClientRect();
-              return {id: c.marsgeo.tubes[0], a: [a.lat, a.lng], b: [b.lat, b.lng],
+              return {id: marsgeo.tubes.find(t => t.key === c.marsgeo.tubes[0]).id,
+                      a: [a.lat, a.lng], b: [b.lat, b.lng],
                       px: c._radius, drawn: r.width / 2, on: MAP.hasLayer(c)}; })""")
         assert len(circles) == len(DEPOT)
         for c in circles:
@@ -216,6 +217,8 @@ def test_tab_reaches_each_tube_in_drop_order_and_enter_opens_it(depot_page: Page
         title.wait_for()
         assert title.inner_text() == focused["name"]
         p.js("MAP.closePopup()")
+        # a closed popup fades out for 200 ms: gone before the next one opens
+        p.page.wait_for_function("!document.querySelector('.leaflet-popup')")
     assert reached == NAMES
 
 
@@ -252,7 +255,7 @@ def test_a_removed_tube_takes_its_labels_and_lines_away(depot_page: Page) -> Non
     # Montdenier (6) is Coulettes' (5) and Bearwallow's (7) nearest neighbour
     gone = "marsgeo.tubes.find(t => t.id === '6')"
     lines = (
-        "marsgeo.dependents.filter(d => d.tubes.indexOf('6') >= 0 && "
+        f"marsgeo.dependents.filter(d => d.tubes.indexOf({gone}.key) >= 0 && "
         "d.layer instanceof L.Polyline && !(d.layer instanceof L.Polygon))"
     )
     before = p.js(f"{lines}.filter(d => MAP.hasLayer(d.layer)).length")
@@ -271,7 +274,10 @@ def test_a_removed_tube_takes_its_labels_and_lines_away(depot_page: Page) -> Non
         assert p.js(f"{lines}.filter(d => MAP.hasLayer(d.layer)).length") == 0
         drawn = f"{lines}.filter(d => d.layer.getElement() && d.layer.getElement().isConnected)"
         assert p.js(f"{drawn}.length") == 0
-        circle = "marsgeo.dependents.find(d => d.layer instanceof L.Circle && d.tubes[0] === '6')"
+        circle = (
+            "marsgeo.dependents.find(d => d.layer instanceof L.Circle && "
+            f"d.tubes[0] === {gone}.key)"
+        )
         assert p.js(f"MAP.hasLayer({circle}.layer)") is False
         check_boxes(p)
     finally:
@@ -281,3 +287,46 @@ def test_a_removed_tube_takes_its_labels_and_lines_away(depot_page: Page) -> Non
     shown = p.js(SHOWN)
     assert "Montdenier" in shown
     check_boxes(p)
+
+
+# JS: the name of the tube that has the focus, else what has it
+FOCUSED = (
+    "(() => { const e = document.activeElement, t = marsgeo.tubes.find(t => "
+    "t.marker.getElement() === e); return t ? t.name : e.tagName + '.' + e.className; })()"
+)
+
+
+def test_tab_from_the_map_reaches_the_tubes_first_in_drop_order(plan_page: Page) -> None:
+    p = plan_page  # lines, spots, places and areas with hover boxes, and the tubes
+    home(p)
+    p.js("MAP.getContainer().focus()")
+    reached = []
+    for _ in range(4 + len(NAMES)):
+        p.page.keyboard.press("Tab")
+        reached.append(p.js(FOCUSED))
+    first = reached.index(NAMES[0])
+    assert first < 4, reached  # within a handful of stops
+    assert reached[first : first + len(NAMES)] == NAMES
+
+
+def test_escape_closes_a_tubes_popup_and_a_removed_tube_hands_its_focus_on(
+    plan_page: Page,
+) -> None:
+    p = plan_page
+    home(p)
+    p.js(f"marsgeo.tubes.find(t => t.name === {NAMES[4]!r}).marker.getElement().focus()")
+    p.page.keyboard.press("Enter")
+    title = p.page.locator(".leaflet-popup-content .marsgeo-popup-title")
+    title.wait_for()
+    assert title.inner_text() == NAMES[4]
+    p.page.keyboard.press("Escape")
+    p.page.wait_for_function("!document.querySelector('.leaflet-popup')", timeout=5000)
+    assert p.js(FOCUSED) == NAMES[4]  # the focus stays on the tube
+    try:
+        p.js("marsgeo.showDrops(3)")  # the replay takes the focused tube away
+        slider = p.page.get_by_role("slider", name="Drop order")
+        assert p.js("document.activeElement") == slider.evaluate("e => e")
+        assert p.js("document.activeElement !== document.body")
+    finally:
+        p.js(f"marsgeo.showDrops({len(NAMES)})")
+        settle(p)

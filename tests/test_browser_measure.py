@@ -307,3 +307,42 @@ def test_cursor_readout_shows_the_dtm_elevation(page: Page) -> None:
         assert "off the DTM" in p.page.locator(".marsgeo-mouse").inner_text()
     finally:
         p.js(f"void MAP.setView([{view[0]}, {view[1]}], {view[2]}, {{animate: false}})")
+
+
+def test_escape_in_a_text_field_leaves_the_measurement(measuring: Page) -> None:
+    p = measuring
+    p.page.mouse.click(*tube_centre(p, 1))
+    p.page.mouse.click(*tube_centre(p, 3))
+    points = "marsgeo.measureResult().points.length"
+    assert p.js(points) == 2
+    # the search box, the link's text and the measurement's copy box each take their Esc
+    p.page.get_by_role("searchbox", name="Search tubes by name").focus()
+    p.page.keyboard.press("Escape")
+    assert p.js(points) == 2 and p.js("marsgeo.measuring") is True
+    link = p.page.get_by_role("button", name="Copy a link to this view")
+    link.click()
+    p.page.get_by_role("textbox", name="Link to this view").focus()
+    p.page.keyboard.press("Escape")
+    assert p.js(points) == 2 and p.js("marsgeo.measuring") is True
+    link.click()  # folded again
+    p.js("Object.defineProperty(navigator, 'clipboard', {value: undefined, configurable: true})")
+    p.page.get_by_role("button", name="Copy the measurement as text").click()
+    assert p.js("document.activeElement.className") == "marsgeo-measure-copy"
+    p.page.keyboard.press("Escape")
+    assert p.js(points) == 2 and p.js("marsgeo.measuring") is True
+    # elsewhere, Esc clears the points
+    p.js("document.activeElement.blur()")
+    p.page.keyboard.press("Escape")
+    assert p.js(points) == 0 and p.js("marsgeo.measuring") is True
+
+
+def test_a_click_on_the_cursor_readout_or_the_scale_bar_is_no_point(measuring: Page) -> None:
+    p = measuring
+    points = "marsgeo.measureResult().points.length"
+    for control in (".marsgeo-mouse", ".leaflet-control-scale"):
+        box = p.page.locator(control).bounding_box()
+        assert box is not None, control
+        p.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert p.js(points) == 0, control
+    p.page.mouse.click(*tube_centre(p, 2))  # the map still measures
+    assert p.js(points) == 1

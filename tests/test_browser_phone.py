@@ -48,12 +48,17 @@ def saved() -> Path:
 
 
 def opened(browser: Any, path: Path, size: tuple[int, int]) -> Page:
-    """The page loaded afresh in a window of ``size`` (width, height)."""
+    """The page loaded afresh in a window of ``size`` (width, height), at its opening view.
+
+    Not a reload: the page keeps its view in its address (``#map=...``, written when the
+    window's size changed), and a reload would open on that view of the other window.
+    """
     p = Page(browser, path)
     p.page.set_viewport_size({"width": size[0], "height": size[1]})
-    p.page.reload()
+    p.page.goto("about:blank")
+    p.page.goto(path.as_uri())
     p.page.wait_for_function("window.marsgeo && window.marsgeo.tubes.length > 0")
-    p.page.wait_for_timeout(300)
+    p.page.wait_for_function("marsgeo.viewSettled === true")
     return p
 
 
@@ -108,3 +113,24 @@ def test_no_tube_is_under_a_control_and_every_tube_is_in_view(
 def test_page_says_its_language(phone: Page, saved: Path) -> None:
     assert phone.js("document.documentElement.lang") == "en"
     assert '<html lang="en">' in saved.read_text(encoding="utf-8")
+
+
+def test_the_opening_view_settles_with_every_tube_in_view_on_a_slow_phone(
+    browser: Any, saved: Path
+) -> None:
+    p = Page(browser, saved)
+    try:
+        p.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+        cdp = p.page.context.new_cdp_session(p.page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 6})  # a slow phone
+        p.page.wait_for_timeout(400)  # the page keeps the resized view in its address
+        assert p.js("location.hash").startswith("#map=")
+        p.page.goto("about:blank")
+        p.page.goto(saved.as_uri())
+        p.page.wait_for_function("window.marsgeo && marsgeo.viewSettled === true", timeout=10_000)
+        found = p.js(OVERLAPS)
+        assert found["tubes"] == 10 and found["under"] == 0 and found["outside"] == 0, found
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        assert p.errors == [] and p.network() == []
+    finally:
+        p.page.close()

@@ -112,7 +112,7 @@ def test_replay_removes_later_tubes_and_everything_drawn_for_them(
     drawn = p.js(
         "marsgeo.dependents.map(d => [d.tubes, d.layer.getElement && d.layer.getElement()])"
         ".filter(([t, e]) => e && document.contains(e) && e.classList.contains('marsgeo-nn'))"
-        ".map(([t, e]) => t)"
+        ".map(([t, e]) => t.map(k => marsgeo.tubes.find(x => x.key === k).id))"
     )
     assert {frozenset(int(t) for t in ids) for ids in drawn} == kept
     # the optional layer of all pairs, turned on now, has the pairs of dropped tubes only
@@ -308,5 +308,78 @@ def test_bad_links_are_ignored(browser: Any, saved: tuple[Path, Any]) -> None:
             assert p.js("[MAP.getCenter().lat, MAP.getCenter().lng, MAP.getZoom()]") == plain
             assert p.page.locator(".marsgeo-tube").count() == 10
         assert p.errors == [] and p.dialogs == [] and p.network() == []
+    finally:
+        p.page.close()
+
+
+COUNT = "document.querySelector('.marsgeo-search-count').textContent"
+
+
+def test_the_count_of_shown_tubes_follows_the_replay_and_links(replay: Page) -> None:
+    p = replay
+    names = marsgeo.load_depot().loc[dropped_first(10), "name"]
+    p.js("marsgeo.showDrops(3)")
+    assert p.js(COUNT) == "3 of 10 tubes shown"
+    p.js("location.hash = '#drop=5'")  # a link's replay step
+    p.page.wait_for_function("marsgeo.replay.step() === 5")
+    assert p.js(COUNT) == "5 of 10 tubes shown"
+    # the search and the replay together
+    p.page.get_by_role("searchbox", name="Search tubes by name").fill("ma")
+    p.js("marsgeo.showDrops(7)")
+    expected = sum(fold("ma") in fold(n) for n in names.iloc[:7])
+    assert p.js(COUNT) == f"{expected} of 10 tubes shown"
+    assert p.page.locator(".marsgeo-tube").count() == expected
+
+
+def save_depot(tubes: Any, name: str) -> Path:
+    m = marsgeo.depot_map(tubes, basemap=None)
+    return marsgeo.save_map(m, Path(tempfile.mkdtemp()) / name, offline=True)
+
+
+def test_arrow_keys_move_one_drop_even_between_drops_on_one_sol(browser: Any) -> None:
+    tubes = marsgeo.load_depot().sort_values("dropped_utc")
+    sols = [int(s) for s in tubes["dropped_sol"]]
+    for i in (1, 3, 6):  # drops 2, 4 and 7 on the sol of the drop before them
+        sols[i] = sols[i - 1]
+    tubes["dropped_sol"] = sols
+    p = Page(browser, save_depot(tubes, "same_sol.html"))
+    try:
+        slider = p.page.get_by_role("slider", name="Drop order")
+        slider.focus()
+        p.page.keyboard.press("Home")
+        steps = list(range(1, 11)) + list(range(9, -1, -1))
+        keys = ["ArrowRight"] * 10 + ["ArrowLeft"] * 10
+        for step, key in zip(steps, keys, strict=True):
+            p.page.keyboard.press(key)
+            assert p.js("marsgeo.replay.step()") == step, key
+            assert sorted(p.js(SHOWN_NAMES)) == sorted(tubes["name"].iloc[:step])
+            text = slider.get_attribute("aria-valuetext")
+            if step:  # each step with its own sol and tube
+                row = tubes.iloc[step - 1]
+                assert text.startswith(f"sol {sols[step - 1]}, {row['dropped_date']}: ")
+                assert f"drop {step} of 10, {row['name']}" in text
+            else:
+                assert text.startswith("before the first drop")
+        assert p.errors == [] and p.network() == []
+    finally:
+        p.page.close()
+
+
+def test_a_tube_without_a_drop_sol_is_told_without_one(browser: Any) -> None:
+    tubes = marsgeo.load_depot().sort_values("dropped_utc")
+    tubes["dropped_sol"] = tubes["dropped_sol"].astype("Int64")
+    tubes.loc[tubes.index[3], "dropped_sol"] = None
+    p = Page(browser, save_depot(tubes, "no_sol.html"))
+    try:
+        p.js("marsgeo.showDrops(4)")  # the 4th drop: the tube without a sol
+        text = p.js("document.querySelector('.marsgeo-timeline-label').textContent")
+        row = tubes.iloc[3]
+        assert text == f"{row['dropped_date']}: drop 4 of 10, {row['name']}"
+        p.js("marsgeo.showDrops(3)")
+        text = p.js("document.querySelector('.marsgeo-timeline-label').textContent")
+        row = tubes.iloc[2]
+        when = f"sol {row['dropped_sol']}, {row['dropped_date']}"
+        assert text == f"{when}: drop 3 of 10, {row['name']}"
+        assert p.errors == [] and p.network() == []
     finally:
         p.page.close()

@@ -124,3 +124,18 @@ def test_inline_map_refuses_what_is_not_a_marsgeo_map() -> None:
         marsgeo.inline_map(folium.Map())
     with pytest.raises(InputError, match="must be a map from marsgeo"):
         marsgeo.inline_map("map.html")  # type: ignore[arg-type]
+
+
+def test_an_embedded_map_offers_no_link_to_its_frame(browser: Any, tmp_path: Path) -> None:
+    m = marsgeo.depot_map(marsgeo.load_depot(), basemap=None)
+    p = Page(browser, notebook_page(tmp_path, marsgeo.inline_map(m)._repr_html_()), wait=False)
+    frame = map_frame(p)
+    # the frame's own address is no address to share (about:srcdoc)
+    assert frame.evaluate("location.href") == "about:srcdoc"
+    assert frame.locator(".marsgeo-link").count() == 0
+    assert frame.get_by_role("button", name="Copy a link to this view").count() == 0
+    # the other controls are there
+    measure = frame.get_by_role("button", name="Measure distance, bearing and area on Mars")
+    assert measure.count() == 1
+    assert p.errors == [] and p.network() == []
+    p.page.close()

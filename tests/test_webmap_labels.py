@@ -34,6 +34,12 @@ def layer(page: str, kind: str, name: str) -> dict[str, Any]:
     return data
 
 
+def tube_ids(page: str) -> dict[str, str]:
+    """Each drawn tube's id by its key (what the lines and circles drawn for it name)."""
+    (data,) = [d for _, d in draws(page, "tubeMarkers")]
+    return {p["key"]: p["id"] for p in data["points"]}
+
+
 def legend_notes(page: str) -> list[str]:
     found = re.search(r"marsgeo\.legend\(\w+, ", page)
     assert found
@@ -68,11 +74,12 @@ def test_one_nearest_neighbour_line_per_pair(page: str, depot: gpd.GeoDataFrame)
     expected = {frozenset((ids[i], ids[int(np.argmin(d[i]))])) for i in range(len(ids))}
     assert len(expected) == 6  # Three Forks: four mutual pairs, two one-way
     lines = layer(page, "tubeLines", "Nearest-neighbour distances")["lines"]
-    drawn = [frozenset(line["tubes"]) for line in lines]
+    named = tube_ids(page)
+    drawn = [frozenset(named[t] for t in line["tubes"]) for line in lines]
     assert len(drawn) == len(set(drawn)) == len(expected)
     assert set(drawn) == expected
     for line in lines:
-        a, b = line["tubes"]
+        a, b = (named[t] for t in line["tubes"])
         # the line joins the tubes it names, and says their distance
         assert ends(line) == {position(depot, a), position(depot, b)}
         assert line["label"] == f"{d[ids.index(a), ids.index(b)]:.2f} m"
@@ -82,11 +89,12 @@ def test_one_nearest_neighbour_line_per_pair(page: str, depot: gpd.GeoDataFrame)
 def test_every_pair_line_names_its_two_tubes(page: str, depot: gpd.GeoDataFrame) -> None:
     lines = layer(page, "tubeLines", "All tube pairs")["lines"]
     ids = [str(t) for t in depot.index]
-    assert sorted(frozenset(line["tubes"]) for line in lines) == sorted(
+    named = tube_ids(page)
+    assert sorted(frozenset(named[t] for t in line["tubes"]) for line in lines) == sorted(
         frozenset(p) for p in combinations(ids, 2)
     )
     for line in lines:
-        assert ends(line) == {position(depot, t) for t in line["tubes"]}
+        assert ends(line) == {position(depot, named[t]) for t in line["tubes"]}
 
 
 def test_uncertainty_circles_have_the_catalogue_radius(page: str, depot: gpd.GeoDataFrame) -> None:
@@ -94,8 +102,9 @@ def test_uncertainty_circles_have_the_catalogue_radius(page: str, depot: gpd.Geo
     assert meta["name"] == "Position uncertainty"
     circles = data["circles"]
     assert len(circles) == len(depot)
+    named = tube_ids(page)
     for c in circles:
-        (tid,) = c["tubes"]
+        (tid,) = (named[t] for t in c["tubes"])
         assert c["radius_m"] == depot.loc[int(tid), "position_uncertainty_m"]
         assert (c["lat"], c["lon"]) == pytest.approx(position(depot, tid), abs=1e-9)
     # the legend says what a circle's radius is, and how the positions are known

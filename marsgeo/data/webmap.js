@@ -5,8 +5,9 @@
   "use strict";
   var mg = (window.marsgeo = window.marsgeo || {});
   mg.tubes = [];
-  /* Drawn items that belong to tubes (an item's `tubes`: the ids of the tubes it touches,
-   * e.g. a distance line or a helicopter leg): {layer, group, tubes: [id, ...]}. */
+  /* Drawn items that belong to tubes (an item's `tubes`: the keys of the tubes it touches,
+   * marsgeo._mapdata.tube_key, as each mg.tubes entry's `key`; e.g. a distance line or a
+   * helicopter leg): {layer, group, tubes: [key, ...]}. */
   mg.dependents = [];
   function depends(item, layer, group) {
     if (item.tubes) mg.dependents.push({layer: layer, group: group, tubes: item.tubes});

@@ -166,6 +166,7 @@
           " N (planetocentric)";
         if (mg.dtms.length) elev.textContent = elevationText(ll.lat, ll.lng);
       });
+      L.DomEvent.disableClickPropagation(box);  /* a click on it is no click on the map */
       return box;
     };
     c.addTo(map);
@@ -232,6 +233,16 @@
   }
 
   /* --- the measuring tool --------------------------------------------------------------- */
+  /* A click on a control (the scale bar, the cursor readout, ...) is no point on the map. */
+  function inControl(target) {
+    return !!(target && target.closest && target.closest(".leaflet-control"));
+  }
+  /* A key pressed in a text field or a list belongs to it. */
+  function typing(target) {
+    var fields = "input, textarea, select, [contenteditable]:not([contenteditable='false'])";
+    return !!(target && target.closest && target.closest(fields));
+  }
+
   /* Click points (a click on or near a tube measures to the tube, without its popup);
    * Esc clears them, a second Esc or the button leaves measuring. */
   mg.measure = function (map) {
@@ -401,13 +412,14 @@
     /* preclick reaches the map for every click, also on tubes and lines, whose popups
      * stop the ordinary click from bubbling (and stay shut while measuring: marsgeo.setup) */
     map.on("preclick", function (e) {
-      if (!active) return;
+      if (!active || inControl(e.originalEvent && e.originalEvent.target)) return;
       var t = snap(e), ll = t ? t.marker.getLatLng() : e.latlng;
       pts.push({lat: ll.lat, lng: ll.lng, tube: t ? t.name : null});
       redraw();
     });
     L.DomEvent.on(document, "keydown", function (ev) {
       if (!active || (ev.key !== "Escape" && ev.key !== "Esc")) return;
+      if (ev.defaultPrevented || typing(ev.target)) return;  /* that Esc is the field's */
       if (pts.length) { pts = []; redraw(); } else setActive(false);
     });
     c.addTo(map);

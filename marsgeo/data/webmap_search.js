@@ -31,7 +31,10 @@
     function apply() {
       mg.filters.match = query || off.size ? match : null;
       mg.refilter(map);
-      count.textContent = shown().length + " of " + tubes.length + " tubes shown";
+    }
+    /* after every change of what is shown: the search's, the replay's, a link's */
+    function counted() {
+      if (count) count.textContent = shown().length + " of " + tubes.length + " tubes shown";
     }
     /* Enter: with one tube shown, go to it and open its popup */
     function go() {
@@ -84,6 +87,7 @@
       return box;
     };
     c.addTo(map);
+    mg.onFilter.push(counted);
     mg.searchTubes = {
       /* the search's state, and a way to set it (the shareable link uses both) */
       query: function () { return query; },

@@ -19,16 +19,17 @@
     else if (!on && has) group.removeLayer(layer);
   }
   /* Puts the tubes on and off the map, then every dependent item: on the map while each of
-   * its tubes is (a tube the page does not draw does not hold it back). */
+   * its tubes is (a tube the page does not draw does not hold it back). Dependents name
+   * their tubes by key (`t.key`), which is unique where shortened ids (`t.id`) may not be. */
   mg.refilter = function (map) {
     var markers = new Map();
     mg.tubes.forEach(function (t) {
       put(t.group, t.marker, mg.tubeShown(t));
-      if (t.id !== undefined && t.id !== null) markers.set(String(t.id), t.marker);
+      if (t.key !== undefined && t.key !== null) markers.set(String(t.key), t.marker);
     });
     mg.dependents.forEach(function (d) {
-      put(d.group, d.layer, d.tubes.every(function (id) {
-        var marker = markers.get(String(id));
+      put(d.group, d.layer, d.tubes.every(function (key) {
+        var marker = markers.get(String(key));
         return !marker || map.hasLayer(marker);
       }));
     });
@@ -63,9 +64,10 @@
       if (step === 0) {
         return "before the first drop" + (bySol ? " (sol " + (sols[0]) + ")" : "");
       }
-      var last = drops[step - 1];
-      var when = "sol " + last.sol + (last.date ? ", " + last.date : "");
-      var text = when + ": drop " + step + " of " + n + ", " + last.name;
+      var last = drops[step - 1], known = last.sol !== null && last.sol !== undefined &&
+        last.sol !== "";
+      var when = [known ? "sol " + last.sol : "", last.date || ""].filter(Boolean).join(", ");
+      var text = (when ? when + ": " : "") + "drop " + step + " of " + n + ", " + last.name;
       if (bySol && value !== sols[step - 1]) {
         text = "sol " + value + ": " + step + " of " + n + " dropped; the last, " + last.name +
           ", on " + when;
@@ -122,14 +124,14 @@
         var value = Number(input.value);
         show(value, stepAt(value));
       });
-      /* the arrow keys step from drop to drop; Home, End and the page keys move in sols */
+      /* the arrow keys step one drop at a time (also between drops on one sol); Home, End
+       * and the page keys move in sols */
       input.addEventListener("keydown", function (ev) {
         var by = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1}[ev.key];
         if (!by) return;
         ev.preventDefault();
         pause();
-        showDrops(by > 0 ? stepAt(Number(input.value)) + 1 :
-          Math.max(0, Math.min(k, stepAt(Number(input.value) - 1))));
+        showDrops(k + by);
       });
       play.addEventListener("click", function () { if (timer !== null) pause(); else start(); });
       var row = el("div", "marsgeo-timeline-row");

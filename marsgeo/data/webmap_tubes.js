@@ -55,8 +55,9 @@
     return new TubeIcon(options);
   }
 
-  /* Tubes: data = {points: [{lat, lon, name, color, marker, type, id, order, sol, date,
-   * popup, tip, cls}], register, labels}. Markers are added in drop order, so Tab visits them
+  /* Tubes: data = {points: [{lat, lon, name, color, marker, type, id, key, order, sol, date,
+   * popup, tip, cls}], register, labels} (`key`: what the `tubes` of items drawn for the
+   * tube name; `id`: the tube id as shown). Markers are added in drop order, so Tab visits them
    * in that order; Enter opens a tube's popup; `labels` adds permanent name labels. */
   mg.tubeMarkers = function (map, group, data) {
     var points = data.points.slice().sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
@@ -76,13 +77,49 @@
       mg.depends(p, m, group);
       if (data.register) {
         mg.tubes.push({marker: m, group: group, order: p.order, sol: p.sol, date: p.date,
-                       name: p.name, id: p.id, type: type});
+                       name: p.name, id: p.id, key: p.key, type: type});
       }
-      if (p.id !== undefined && p.id !== null) watch(map, String(p.id), m);
+      if (p.key !== undefined && p.key !== null) watch(map, String(p.key), m);
       if (data.labels && mg.nameLabel) mg.nameLabel(map, m, p.name);
+      keepFocus(map, m);
     });
     keepDropOrder(map);
   };
+
+  /* The keyboard on a tube: Esc closes its popup (Leaflet's own Esc needs the focus on the
+   * map); a focused tube taken off the map (replay, filters) leaves the focus on the replay's
+   * slider, or else on the map, not on the page. */
+  function keepFocus(map, m) {
+    var icon = null, focused = false;
+    function key(ev) {
+      if (ev.key !== "Escape" && ev.key !== "Esc") return;
+      if (!map._popup || !map._popup.isOpen()) return;
+      map.closePopup();
+      ev.preventDefault();  /* handled: the Esc of other tools leaves it */
+    }
+    function focus() { focused = true; }
+    function blur() {  /* later: a tube taken off the map may lose its focus first */
+      setTimeout(function () { if (document.activeElement !== icon) focused = false; }, 0);
+    }
+    function added() {
+      icon = m.getElement();
+      if (!icon || icon._marsgeoKeys) return;
+      icon._marsgeoKeys = true;
+      L.DomEvent.on(icon, "keydown", key);
+      L.DomEvent.on(icon, "focus", focus);
+      L.DomEvent.on(icon, "blur", blur);
+    }
+    m.on("add", added);
+    if (m.getElement()) added();
+    m.on("remove", function () {
+      var lost = focused || (icon && document.activeElement === icon);
+      focused = false;
+      if (!lost || (document.activeElement && document.activeElement !== document.body &&
+                    document.activeElement !== icon)) return;
+      var slider = map.getContainer().querySelector(".marsgeo-timeline-input");
+      (slider && slider.offsetParent !== null ? slider : map.getContainer()).focus();
+    });
+  }
 
   /* Tube markers put back on the map (replay, filters) go last in their pane: put them
    * back in drop order, so that Tab still visits them in that order. */
@@ -106,12 +143,12 @@
   }
 
   /* Items drawn for tubes follow their tubes: in their group only while every one of their
-   * tubes' markers is on the map. */
+   * tubes' markers is on the map (an item's `tubes` are the keys of its tubes). */
   var followers = {}, markers = {};
-  function watch(map, id, marker) {
-    markers[id] = marker;
+  function watch(map, key, marker) {
+    markers[key] = marker;
     function sync() {
-      (followers[id] || []).forEach(function (f) {
+      (followers[key] || []).forEach(function (f) {
         var on = f.tubes.every(function (t) {
           var tm = markers[String(t)];
           return !tm || map.hasLayer(tm);
@@ -132,7 +169,7 @@
     });
   };
 
-  /* Position uncertainty: data = {circles: [{lat, lon, radius_m, color, tubes: [id]}]};
+  /* Position uncertainty: data = {circles: [{lat, lon, radius_m, color, tubes: [key]}]};
    * the radius is in metres on Mars (the page gives Leaflet Mars's radius). */
   mg.tubeCircles = function (map, group, data) {
     data.circles.forEach(function (c) {
@@ -149,7 +186,7 @@
   };
 
   /* Lines between tubes: data = {lines: [{coords, color, weight, dash, cls, label,
-   * permanent, tubes: [id, id]}]}. A permanent label is placed where it covers no tube, or
+   * permanent, tubes: [key, key]}]}. A permanent label is placed where it covers no tube, or
    * hidden; every label also shows on hover. */
   mg.tubeLines = function (map, group, data) {
     data.lines.forEach(function (l) {

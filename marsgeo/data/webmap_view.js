@@ -186,12 +186,69 @@
     c.addTo(map);
   }
 
+  /* A page with an address to share: not an embedded frame (about:srcdoc), data: or blob:. */
+  function linkable() {
+    return ["http:", "https:", "file:"].indexOf(location.protocol) >= 0;
+  }
+
+  /* The opening fit, again whenever the map or a control changes size (late fonts, a
+   * control laid out late) until the view settles: no change for a few frames once the
+   * fonts are in, or the map moved by anything but this fit. marsgeo.viewSettled says so. */
+  function settleFit(map, fit) {
+    var ours = false, quiet = 0, fonts = false, done = false, watcher = null;
+    function refit() { ours = true; try { fit(); } finally { ours = false; } }
+    function finish() {
+      if (done) return;
+      done = true;
+      if (watcher) watcher.disconnect();
+      mg.viewSettled = true;
+    }
+    function frame() {
+      if (done) return;
+      quiet++;
+      if (fonts && quiet >= 3) finish(); else requestAnimationFrame(frame);
+    }
+    mg.viewSettled = false;
+    refit();
+    map.on("movestart", function () { if (!ours) finish(); });
+    if (window.ResizeObserver) {
+      watcher = new ResizeObserver(function () {
+        if (done) return;
+        quiet = 0;
+        refit();
+      });
+      watcher.observe(map.getContainer());
+      map.getContainer().querySelectorAll(".leaflet-control").forEach(function (e) {
+        watcher.observe(e);
+      });
+    }
+    var ready = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+    ready.then(function () { fonts = true; }, function () { fonts = true; });
+    requestAnimationFrame(frame);
+  }
+
+  /* Paths drawn with a tooltip are focusable (Leaflet listens for their focus): only tubes
+   * and controls are tab stops; the other items are reached from the tubes' popups. */
+  function tubesOnlyTabStops(map) {
+    var tubes = new Set(mg.tubes.map(function (t) { return t.marker; }));
+    function untab(layer) {
+      if (!(layer instanceof L.Path) || tubes.has(layer)) return;
+      var e = layer.getElement && layer.getElement();
+      if (e) e.setAttribute("tabindex", "-1");
+    }
+    map.eachLayer(untab);
+    map.on("layeradd", function (ev) { untab(ev.layer); });
+  }
+
   /* The last control: opens the map on the link's view, or on the framed data
    * (data = {bounds: [[s, w], [n, e]] or null}), then keeps the link up to date. */
   mg.view = function (map, data) {
-    linkControl(map);
+    if (linkable()) linkControl(map);
+    if (mg.tubes.length) tubesOnlyTabStops(map);
     var fit = data.bounds ? function () { mg.fitRoom(map, data.bounds); } : null;
-    applyHash(map, mg.readHash(map, location.hash), fit);
+    var state = mg.readHash(map, location.hash);
+    applyHash(map, state, !state.view && fit ? function () { settleFit(map, fit); } : null);
+    if (mg.viewSettled === undefined) mg.viewSettled = true;
     map.on("moveend", function () { keepHash(map); });
     /* a layer of tubes turned off or on in the layer control: what depends on them follows */
     map.on("overlayadd overlayremove", function () { if (mg.tubes.length) mg.refilter(map); });
