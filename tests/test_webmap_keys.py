@@ -8,9 +8,7 @@ the catalogue and the plan), never by the page's own ids.
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from itertools import combinations
 from typing import Any
 
@@ -28,27 +26,10 @@ from marsgeo.routing import ASSUMED_LANDER
 from marsgeo.webmap import add_distances, add_tubes
 
 from .reference import haversine_m
+from .test_explore import draws, legend
 
 #: ten ids whose first 85 characters are the same (a map shows 80)
 LONG_IDS = ["A" * 85 + str(k) for k in range(10)]
-
-
-def draws(page: str, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """The (meta, data) of every ``marsgeo.draw(map, kind, meta, data)`` call in the page."""
-    out = []
-    decoder = json.JSONDecoder()
-    for found in re.finditer(r"marsgeo\.draw\(\w+, " + re.escape(json.dumps(kind)) + ", ", page):
-        meta, end = decoder.raw_decode(page, found.end())
-        data, _ = decoder.raw_decode(page, end + 2)
-        out.append((meta, data))
-    return out
-
-
-def legend(page: str) -> dict[str, Any]:
-    found = re.search(r"marsgeo\.legend\(\w+, ", page)
-    assert found
-    data, _ = json.JSONDecoder().raw_decode(page, found.end())
-    return dict(data)
 
 
 def long_id_tubes() -> gpd.GeoDataFrame:

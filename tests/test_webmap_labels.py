@@ -17,16 +17,7 @@ import marsgeo
 from marsgeo import _style
 from marsgeo.crs import MARS_GEOGRAPHIC
 
-
-def draws(page: str, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """The (meta, data) of every ``marsgeo.draw(map, kind, meta, data)`` call in the page."""
-    out = []
-    decoder = json.JSONDecoder()
-    for found in re.finditer(r"marsgeo\.draw\(\w+, " + re.escape(json.dumps(kind)) + ", ", page):
-        meta, end = decoder.raw_decode(page, found.end())
-        data, _ = decoder.raw_decode(page, end + 2)
-        out.append((meta, data))
-    return out
+from .test_explore import draws
 
 
 def layer(page: str, kind: str, name: str) -> dict[str, Any]:
