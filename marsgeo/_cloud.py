@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from marsgeo._layers import RANKS, add_position_note, attach, map_state
 from marsgeo._mapdata import NAME_CHARS, OTHER_COLOR, type_look, value_text
+from marsgeo._mapstate import RANKS, add_position_note, attach, map_state
 from marsgeo._page import DataLayer
 from marsgeo._validate import lonlat
 from marsgeo.errors import TooLargeError

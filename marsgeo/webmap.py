@@ -43,19 +43,14 @@ import pandas as pd
 from marsgeo._atomic import atomic_target
 from marsgeo._cloud import CLOUD_POINTS, check_pairwise, cloud_data, text_column
 from marsgeo._layers import (
-    RANKS,
     add_distances,
     add_obstacles,
     add_places,
     add_plan,
     add_terrain,
     add_tubes,
-    attach,
     check_places,
-    frame,
     hazard_gdf,
-    map_state,
-    new_map,
     terrain_raster,
 )
 from marsgeo._mapdata import (
@@ -69,6 +64,7 @@ from marsgeo._mapdata import (
     value_text,
 )
 from marsgeo._mapdata import display_text as _display_text
+from marsgeo._mapstate import RANKS, attach, frame, map_state, new_map
 from marsgeo._page import OFFLINE, DataLayer
 from marsgeo._validate import check_plan_tubes, lonlat
 from marsgeo.crs import mean_lonlat

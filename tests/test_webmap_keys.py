@@ -20,7 +20,7 @@ import pytest
 import marsgeo
 from marsgeo import _style
 from marsgeo._cloud import CLOUD_POINTS
-from marsgeo._layers import map_state
+from marsgeo._mapstate import map_state
 from marsgeo.errors import InputError, TooLargeError
 from marsgeo.routing import ASSUMED_LANDER
 from marsgeo.webmap import add_distances, add_tubes
