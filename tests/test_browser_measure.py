@@ -219,7 +219,8 @@ def test_copy_falls_back_to_a_text_box_and_uses_the_clipboard(measuring: Page) -
     p.page.get_by_role("button", name="Copy the measurement as text").click()
     p.page.wait_for_function("window.copied !== null")
     assert p.js("window.copied") == text
-    assert p.page.locator(".marsgeo-measure-status").inner_text() == "copied"
+    status = p.page.locator(".marsgeo-measure-status")
+    assert status.inner_text() == "Copied to the clipboard."
 
 
 def test_measure_button_works_from_the_keyboard(page: Page) -> None:

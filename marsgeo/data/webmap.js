@@ -68,6 +68,21 @@
   }
   mg.esc = esc;
 
+  /* Copy `text` for the user: shown selected in `box` (a read-only text field) to copy by
+   * hand, and put on the clipboard where the page may use it; `said` says which. */
+  mg.copy = function (text, box, said) {
+    box.value = text;
+    box.hidden = false;
+    box.focus();
+    box.select();
+    said.textContent = "Select and copy it (Ctrl+C).";
+    var clip = navigator.clipboard;
+    if (clip && clip.writeText) {
+      clip.writeText(text).then(function () { said.textContent = "Copied to the clipboard."; },
+                                function () { /* the selected text stays, to copy by hand */ });
+    }
+  };
+
   /* Runs in the header, right after Leaflet should have loaded. */
   mg.setup = function (radius, noLeaflet) {
     if (typeof L === "undefined") {

@@ -341,16 +341,7 @@
     }
 
     function copy() {
-      var text = copyText(), clip = navigator.clipboard;
-      function fallback() {
-        copyBox.value = text;
-        copyBox.hidden = false;
-        copyBox.focus();
-        copyBox.select();
-        status.textContent = "select and copy (Ctrl+C)";
-      }
-      if (!clip || !clip.writeText) { fallback(); return; }
-      clip.writeText(text).then(function () { status.textContent = "copied"; }, fallback);
+      mg.copy(copyText(), copyBox, status);
     }
 
     /* the tube under or near a click, if any (a tube hidden by replay or a filter is not) */

@@ -166,17 +166,9 @@
       btn.addEventListener("click", function () {
         if (!body.hidden) { body.hidden = true; btn.setAttribute("aria-expanded", "false"); return; }
         keepHash(map);
-        text.value = location.href;
         body.hidden = false;
         btn.setAttribute("aria-expanded", "true");
-        text.focus();
-        text.select();
-        said.textContent = "Select and copy the link.";
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(text.value).then(function () {
-            said.textContent = "Copied to the clipboard.";
-          }, function () { /* the selected text stays for copying by hand */ });
-        }
+        mg.copy(location.href, text, said);
       });
       box.appendChild(btn);
       box.appendChild(body);
